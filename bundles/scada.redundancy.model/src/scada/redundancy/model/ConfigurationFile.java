@@ -1,0 +1,111 @@
+package scada.redundancy.model;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import scada.redundancy.model.internal.ConfigurationReader;
+import scada.redundancy.model.internal.ConfigurationWriter;
+import scada.redundancy.model.internal.Messages;
+
+/**
+ * The redundancy configuration file: one resource of the SCADA project,
+ * {@value #DEFAULT_FILE_NAME}, in JSON with a format version (schema:
+ * {@code schema/redundancy-1.schema.json} in this bundle).
+ * <ul>
+ * <li>Saving is stable: the same configuration always gives the same bytes (fixed field order,
+ * two-space indent, LF, a final newline), so version control shows meaningful diffs.</li>
+ * <li>Reading is all or nothing: a malformed file, a file of a newer format version or a file
+ * with a wrongly typed or unknown field throws {@link ConfigurationReadException} naming the
+ * line, column and field, and never returns a half-read configuration.</li>
+ * <li>Reading checks types and structure; the rules of a good configuration (port ranges,
+ * timings, ...) are the {@link ConfigurationValidator}'s, so that an editor can open a file that
+ * breaks them and show where.</li>
+ * </ul>
+ */
+public final class ConfigurationFile {
+    /** The format version this code writes and the newest it reads. */
+    public static final int FORMAT_VERSION = 1;
+    public static final String FILE_EXTENSION = "scadaredundancy";
+    public static final String DEFAULT_FILE_NAME = "redundancy." + FILE_EXTENSION;
+    /** A configuration of 10,000 partners is about 3 MB; anything far larger is not a configuration. */
+    public static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
+    public static final int MAX_PARTNERS = 10_000;
+    /** The longest text a field may hold (Comment, Database, ...). */
+    public static final int MAX_TEXT_LENGTH = 4096;
+
+    private ConfigurationFile() {
+    }
+
+    /** Reads a configuration file. */
+    public static RedundancyConfiguration read(Path file) throws ConfigurationReadException {
+        return readWithLocations(file).configuration();
+    }
+
+    /** Reads a configuration file, keeping where each field stood. */
+    public static LoadedConfiguration readWithLocations(Path file) throws ConfigurationReadException {
+        String source = file.toString();
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ConfigurationReadException(source, 0, 0, null,
+                        Messages.format("read.tooLarge", size, MAX_FILE_BYTES));
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigurationReadException(source, 0, 0, null, Messages.format("read.io", describe(e)));
+        }
+        return parse(bytes, source);
+    }
+
+    /**
+     * Reads a configuration from bytes.
+     *
+     * @param source the name used in error messages, usually the file's name
+     */
+    public static LoadedConfiguration parse(byte[] bytes, String source) throws ConfigurationReadException {
+        return new ConfigurationReader(source).read(bytes);
+    }
+
+    /** The file's bytes for a configuration: UTF-8 JSON, stable. */
+    public static byte[] toBytes(RedundancyConfiguration configuration) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512 + 320 * configuration.partners().size());
+        try {
+            ConfigurationWriter.write(configuration, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes a configuration file atomically: readers see the old file or the new one, never a
+     * part of it, even if the machine stops in the middle.
+     */
+    public static void write(RedundancyConfiguration configuration, Path file) throws IOException {
+        byte[] bytes = toBytes(configuration);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            Files.write(temp, bytes);
+            try {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+                .toLowerCase(java.util.Locale.ROOT) + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    }
+}
