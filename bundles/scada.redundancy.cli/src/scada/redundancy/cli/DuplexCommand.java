@@ -1,0 +1,37 @@
+package scada.redundancy.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code scada-redundancy}: the operator's command line. The shell script at the repository's
+ * root runs the build, the tests and the demo itself and hands the other subcommands to this
+ * class, which runs on a plain class path of the server's bundles (no OSGi framework needed).
+ */
+@Command(name = "scada-redundancy", mixinStandardHelpOptions = true, version = "Duplex 0.1.0",
+        description = "SCADA server redundancy: configuration check, runtime status.",
+        subcommands = { CheckCommand.class })
+public final class DuplexCommand implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line on the standard streams and returns its exit code. */
+    public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line on the given streams and returns its exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new DuplexCommand()).setCaseInsensitiveEnumValuesAllowed(true).setOut(out).setErr(err)
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,107 @@
+package scada.redundancy.cli.tests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import scada.redundancy.cli.DuplexCommand;
+import scada.redundancy.model.ConfigurationFile;
+import scada.redundancy.model.LocalServer;
+import scada.redundancy.model.Partner;
+import scada.redundancy.model.RedundancyConfiguration;
+
+/** {@code scada-redundancy check}: the operator's configuration test, like {@code nginx -t}. */
+public class CheckCommandTest {
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int check(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "check";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return DuplexCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
+    }
+
+    private Path write(RedundancyConfiguration c) throws Exception {
+        Path file = temp.newFile("redundancy.scadaredundancy").toPath();
+        ConfigurationFile.write(c, file);
+        return file;
+    }
+
+    private static RedundancyConfiguration valid() {
+        return new RedundancyConfiguration(LocalServer.defaults().withSymbol("SCADA-A"),
+                List.of(Partner.defaults(1, "SCADA-B", "127.0.0.2", 8000)));
+    }
+
+    @Test
+    public void aValidFileExitsZeroAndSaysSo() throws Exception {
+        assertEquals(0, check(write(valid()).toString()));
+        assertTrue(out.toString(), out.toString().contains("0 errors, 0 warnings: the configuration is valid"));
+    }
+
+    @Test
+    public void warningsAloneStillExitZero() throws Exception {
+        Path file = write(valid().withPartner(0, valid().partners().get(0).withTimeoutMs(2500)));
+        assertEquals(0, check(file.toString()));
+        assertTrue(out.toString(), out.toString().contains("warning: partners[0].timeoutMs"));
+    }
+
+    @Test
+    public void anErrorExitsOneWithLineFieldAndFix() throws Exception {
+        Path file = write(valid().withPartner(0, valid().partners().get(0).withPort(8001)));
+        assertEquals(1, check(file.toString()));
+        // line 18 of the stable layout holds the first partner's port
+        assertTrue(out.toString(), out.toString().contains(file + ":18:15: error: partners[0].port: Port 8001"));
+        assertTrue(out.toString(), out.toString().contains("Fix: Use the local port."));
+        assertTrue(out.toString(), out.toString().contains("1 error, 0 warnings: the configuration is NOT valid"));
+    }
+
+    @Test
+    public void anUnreadableFileExitsOneWithItsLine() throws Exception {
+        Path file = temp.newFile("bad.scadaredundancy").toPath();
+        Files.write(file, "{\"format\": 1,\n\"thisScada\": {\"port\": true}}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, check(file.toString()));
+        assertTrue(out.toString(), out.toString().contains(file + ":2:23: error: thisScada.port: must be a whole number, found true"));
+    }
+
+    @Test
+    public void aMissingFileExitsOneNamingIt() throws Exception {
+        Path file = temp.getRoot().toPath().resolve("nowhere.scadaredundancy");
+        assertEquals(1, check(file.toString()));
+        assertTrue(out.toString(), out.toString().contains(file.toString()));
+    }
+
+    @Test
+    public void bindFindsAPartnerThatPointsAtThisServer() throws Exception {
+        Path file = write(valid());
+        assertEquals(0, check("--bind", "127.0.0.1", file.toString()));
+        assertEquals(1, check("--bind", "127.0.0.2", file.toString()));
+        assertTrue(out.toString(), out.toString().contains("is this server itself"));
+    }
+
+    @Test
+    public void aBadBindAddressIsAUsageError() throws Exception {
+        assertEquals(2, check("--bind", "server-a", write(valid()).toString()));
+        assertTrue(err.toString(), err.toString().contains("--bind server-a: not an IP address"));
+    }
+
+    @Test
+    public void theWorstResultOfSeveralFilesIsTheExitCode() throws Exception {
+        Path good = write(valid());
+        Path bad = temp.newFile("empty.scadaredundancy").toPath();
+        assertEquals(1, check(good.toString(), bad.toString()));
+    }
+}
