@@ -1,0 +1,53 @@
+package scada.redundancy.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import picocli.CommandLine.Option;
+import scada.redundancy.runtime.client.MonitorClient;
+import scada.redundancy.runtime.tls.TrustStore;
+
+/** The options of commands that talk to a running server as a monitoring client. */
+final class ClientOptions {
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "A server's data directory: talk with that server's own identity (it always trusts itself).")
+    Path data;
+
+    @Option(names = "--identity", paramLabel = "DIR",
+            description = "This client's identity directory (default: ~/.duplex/client); the server must approve its fingerprint.")
+    Path identity;
+
+    @Option(names = "--trust", paramLabel = "FINGERPRINT", description = "Trust a server with this certificate fingerprint.")
+    List<String> trust = List.of();
+
+    @Option(names = "--timeout", paramLabel = "MS", defaultValue = "3000", description = "How long to wait for an answer (default: ${DEFAULT-VALUE} ms).")
+    int timeoutMs;
+
+    MonitorClient open() throws IOException {
+        Path dir = data != null ? data : identity != null ? identity : Path.of(System.getProperty("user.home"), ".duplex", "client");
+        Set<String> extra = new HashSet<>();
+        trust.forEach(f -> extra.add(TrustStore.normalize(f)));
+        return MonitorClient.open(dir, "scada-redundancy", extra, timeoutMs);
+    }
+
+    /** ADDR:PORT, [IPv6]:PORT or ADDR (port 8000). */
+    static InetSocketAddress endpoint(String text) {
+        String host = text;
+        int port = 8000;
+        if (text.startsWith("[")) {
+            int end = text.indexOf(']');
+            host = text.substring(1, end);
+            if (end + 1 < text.length() && text.charAt(end + 1) == ':') {
+                port = Integer.parseInt(text.substring(end + 2));
+            }
+        } else if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') > 0) {
+            host = text.substring(0, text.indexOf(':'));
+            port = Integer.parseInt(text.substring(text.indexOf(':') + 1));
+        }
+        return new InetSocketAddress(host, port);
+    }
+}

@@ -1,0 +1,156 @@
+package scada.redundancy.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import scada.redundancy.model.ConfigurationFile;
+import scada.redundancy.model.ConfigurationReadException;
+import scada.redundancy.model.ConfigurationValidator;
+import scada.redundancy.model.IpAddresses;
+import scada.redundancy.model.Problem;
+import scada.redundancy.model.RedundancyConfiguration;
+import scada.redundancy.model.ValidationContext;
+import scada.redundancy.model.ValidationReport;
+import scada.redundancy.runtime.tls.LinkIdentity;
+
+/**
+ * {@code server}: checks the configuration and the options, then gives the shell script the exact
+ * command that starts the headless server (Equinox + Felix SCR + the runtime bundle), which the
+ * script runs with {@code exec}: the server is one process that stops cleanly on SIGTERM.
+ */
+@Command(name = "server", description = "Start a headless redundancy server.")
+final class ServerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "The redundancy configuration (*.scadaredundancy).")
+    Path config;
+
+    @Option(names = "--bind", paramLabel = "ADDR", required = true, description = "The IP address to listen on and connect from, e.g. 127.0.0.1.")
+    String bind;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Term, link identity and approved certificates (default: ~/.duplex/ADDR).")
+    Path data;
+
+    @Option(names = "--project", paramLabel = "DIR", description = "The SCADA project directory the partners must have identically.")
+    Path project;
+
+    @Option(names = "--print-fingerprint", description = "Print this server's link certificate fingerprint (making its identity if needed) and exit.")
+    boolean printFingerprint;
+
+    @Option(names = "--launch-command", hidden = true, description = "Print the launch command, NUL-separated, for the shell script.")
+    boolean launchCommand;
+
+    @Option(names = "--java-option", paramLabel = "OPT", hidden = true, description = "An extra JVM option for the server.")
+    List<String> javaOptions = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (IpAddresses.parse(bind).isEmpty()) {
+            err.println("--bind " + bind + ": not an IP address; give the address this server listens on");
+            return CheckCommand.USAGE;
+        }
+        Path dataDir = (data != null ? data : Path.of(System.getProperty("user.home"), ".duplex", bind)).toAbsolutePath();
+        if (printFingerprint) {
+            out.println(LinkIdentity.loadOrCreate(dataDir, bind).fingerprint());
+            return 0;
+        }
+        if (config == null) {
+            err.println("--config FILE is required to start a server");
+            return CheckCommand.USAGE;
+        }
+        RedundancyConfiguration configuration;
+        try {
+            configuration = ConfigurationFile.read(config);
+        } catch (ConfigurationReadException e) {
+            err.println(e.getMessage());
+            return CheckCommand.INVALID;
+        }
+        ValidationReport report = ConfigurationValidator.validate(configuration,
+                ValidationContext.boundTo(IpAddresses.parse(bind).get()));
+        for (Problem p : report.problems()) {
+            err.println(config + ": " + (p.isError() ? "error" : "warning") + ": " + p.path() + ": " + p.message() + " Fix: "
+                    + p.howToFix());
+        }
+        if (report.hasErrors()) {
+            err.println(config + ": the server does not start with a configuration that has errors");
+            return CheckCommand.INVALID;
+        }
+        if (project != null && !Files.isDirectory(project)) {
+            err.println("--project " + project + ": not a directory");
+            return CheckCommand.USAGE;
+        }
+        String productProperty = System.getProperty("duplex.product");
+        if (productProperty == null) {
+            err.println("the duplex.product property is not set: start the server with ./scada-redundancy server");
+            return CheckCommand.USAGE;
+        }
+        Path product = Path.of(productProperty).toAbsolutePath();
+        List<String> command = launchCommand(product, dataDir, configuration);
+        if (launchCommand) {
+            out.print(String.join("\0", command));
+            out.print('\0');
+        } else {
+            out.println(String.join(" ", command));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private List<String> launchCommand(Path product, Path dataDir, RedundancyConfiguration configuration) throws IOException {
+        Files.createDirectories(dataDir);
+        // Each server gets its own OSGi configuration area (two servers can share one product),
+        // with the product's config.ini made absolute.
+        Path area = dataDir.resolve("osgi");
+        Files.createDirectories(area);
+        String ini = Files.readString(product.resolve("configuration/config.ini"), StandardCharsets.ISO_8859_1);
+        ini = ini.replace("reference\\:file\\:", "reference\\:file\\:" + escape(product.resolve("plugins").toString()) + "/")
+                .replace("osgi.framework=file\\:plugins/", "osgi.framework=file\\:" + escape(product.resolve("plugins").toString()) + "/");
+        Files.writeString(area.resolve("config.ini"), ini, StandardCharsets.ISO_8859_1);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.addAll(javaOptions);
+        cmd.add("-Dduplex.config=" + config.toAbsolutePath());
+        cmd.add("-Dduplex.bind=" + bind);
+        cmd.add("-Dduplex.data=" + dataDir);
+        if (project != null) {
+            cmd.add("-Dduplex.project=" + project.toAbsolutePath());
+        }
+        cmd.add("-Dduplex.exitOnError=true");
+        cmd.add("-Declipse.ignoreApp=true");
+        cmd.add("-Dosgi.noShutdown=true");
+        cmd.add("-Dosgi.install.area=" + product);
+        cmd.add("-Dosgi.configuration.area=" + area);
+        cmd.add("-jar");
+        cmd.add(launcher(product).toString());
+        return cmd;
+    }
+
+    private static Path launcher(Path product) throws IOException {
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(product.resolve("plugins"),
+                "org.eclipse.equinox.launcher_*.jar")) {
+            for (Path jar : jars) {
+                return jar;
+            }
+        }
+        throw new IOException(product + "/plugins has no org.eclipse.equinox.launcher: rebuild the product");
+    }
+
+    private static String escape(String path) {
+        return path.replace(":", "\\:");
+    }
+}

@@ -1,0 +1,121 @@
+package scada.redundancy.runtime.client;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import scada.redundancy.runtime.ConnectResult;
+import scada.redundancy.runtime.RedundancyStatus;
+import scada.redundancy.runtime.internal.LinkAccess;
+import scada.redundancy.runtime.internal.LinkClient;
+import scada.redundancy.runtime.tls.LinkIdentity;
+import scada.redundancy.runtime.tls.PinnedTrust;
+import scada.redundancy.runtime.tls.TrustStore;
+
+/**
+ * A monitoring client of redundancy servers (the command line's {@code status}, the studio's
+ * live status and Try To Connect). It authenticates with its own identity, kept in a directory
+ * like a server's: a server answers only if it trusts that identity's fingerprint, and the
+ * client talks only to servers whose fingerprints it trusts. Using a server's own data directory
+ * gives that server's identity, which the server always trusts.
+ */
+public final class MonitorClient implements AutoCloseable {
+    private final LinkIdentity identity;
+    private final TrustStore trustStore;
+    private final Set<String> alsoTrusted;
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final EventLoopGroup group;
+    private final SslContext ssl;
+    private final String name;
+    private final int timeoutMs;
+
+    private MonitorClient(Path identityDir, String name, Set<String> alsoTrusted, int timeoutMs) throws IOException {
+        this.identity = LinkIdentity.loadOrCreate(identityDir, name);
+        this.trustStore = new TrustStore(identityDir);
+        this.alsoTrusted = Set.copyOf(alsoTrusted);
+        this.name = name;
+        this.timeoutMs = timeoutMs;
+        this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("duplex-monitor", true));
+        this.ssl = SslContextBuilder.forClient().keyManager(identity.key(), identity.certificate())
+                .trustManager(new PinnedTrust(this::trusted, refused::add)).protocols("TLSv1.3").build();
+    }
+
+    /**
+     * @param identityDir where this client's key pair and approved fingerprints are kept (made if missing)
+     * @param name        how this client introduces itself
+     * @param alsoTrusted server fingerprints to trust in addition to the approved ones
+     */
+    public static MonitorClient open(Path identityDir, String name, Set<String> alsoTrusted, int timeoutMs)
+            throws IOException {
+        return new MonitorClient(identityDir, name, alsoTrusted, timeoutMs);
+    }
+
+    private Set<String> trusted() {
+        Set<String> all = new HashSet<>(trustStore.approved());
+        all.addAll(alsoTrusted);
+        all.add(identity.fingerprint());
+        return all;
+    }
+
+    /** This client's certificate fingerprint: a server must approve it. */
+    public String fingerprint() {
+        return identity.fingerprint();
+    }
+
+    /** Server fingerprints this client refused so far (to show the operator what to approve). */
+    public Set<String> refusedFingerprints() {
+        return Set.copyOf(refused);
+    }
+
+    private LinkClient client() {
+        return new LinkClient(group, ssl, null, timeoutMs);
+    }
+
+    /** The server's status as the JSON of the README. */
+    public CompletableFuture<String> statusJson(InetSocketAddress server) {
+        return client().fetchStatus(server, LinkAccess.monitorHello(name));
+    }
+
+    public CompletableFuture<RedundancyStatus> status(InetSocketAddress server) {
+        return statusJson(server).thenApply(json -> {
+            try {
+                return StatusJson.fromJson(json);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /** Try To Connect from outside a server (the studio without a runtime): handshake, role, round-trip time. */
+    public CompletableFuture<ConnectResult> tryToConnect(InetSocketAddress server) {
+        return client().probe(server, LinkAccess.probeHello(name));
+    }
+
+    /** Follows a server's status until closed; {@code onEnd} hears why it ended. */
+    public AutoCloseable follow(InetSocketAddress server, Consumer<RedundancyStatus> onStatus, Consumer<String> onEnd) {
+        return client().follow(server, LinkAccess.monitorHello(name), json -> {
+            try {
+                onStatus.accept(StatusJson.fromJson(json));
+            } catch (IOException e) {
+                onEnd.accept("unreadable status from the runtime: " + e.getMessage());
+            }
+        }, onEnd);
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,131 @@
+package scada.redundancy.runtime.client;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import scada.redundancy.runtime.PartnerStatus;
+import scada.redundancy.runtime.RedundancyStatus;
+import scada.redundancy.runtime.Role;
+import scada.redundancy.runtime.RoleChange;
+import scada.redundancy.runtime.RoleChangeCause;
+
+/**
+ * The status as one JSON object, for scripts ({@code status --json}), monitoring clients and the
+ * studio. The field names are documented in the README and stable.
+ */
+public final class StatusJson {
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private StatusJson() {
+    }
+
+    public static String toJson(RedundancyStatus s) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("symbol", s.symbol());
+        o.put("address", s.address());
+        o.put("activate", s.activate());
+        o.put("role", s.role().jsonName());
+        o.put("term", s.term());
+        o.put("health", s.health());
+        o.put("starting", s.starting());
+        o.put("connectedServer", s.connectedServer());
+        o.put("connectedClients", s.connectedClients());
+        o.put("database", s.database());
+        o.put("verified", s.verified());
+        o.put("fingerprint", s.fingerprint());
+        o.put("note", s.note());
+        ArrayNode partners = o.putArray("partners");
+        for (PartnerStatus p : s.partners()) {
+            ObjectNode n = partners.addObject();
+            n.put("no", p.no());
+            n.put("symbol", p.symbol());
+            n.put("address", p.address());
+            n.put("activate", p.activate());
+            n.put("connected", p.connected());
+            n.put("isPrimary", p.isPrimary());
+            n.put("fault", p.fault());
+            n.put("faultReason", p.faultReason());
+            n.put("role", p.role());
+            n.put("term", p.term());
+            n.put("health", p.health());
+            n.put("lastHeartbeatAgeMs", p.lastHeartbeatAgeMs());
+            n.put("rttMs", Math.round(p.rttMs() * 1000) / 1000.0);
+            n.put("retries", p.retries());
+            n.put("database", p.database());
+            n.put("verified", p.verified());
+            n.put("fingerprint", p.peerFingerprint());
+        }
+        ArrayNode changes = o.putArray("roleChanges");
+        for (RoleChange c : s.roleChanges()) {
+            ObjectNode n = changes.addObject();
+            n.put("at", c.atMillis());
+            n.put("from", c.from().jsonName());
+            n.put("to", c.to().jsonName());
+            n.put("term", c.term());
+            n.put("cause", c.cause().jsonName());
+            n.put("peer", c.peer());
+            n.put("lastHeartbeatAt", c.lastHeartbeatAtMillis());
+            n.put("detectedAt", c.detectedAtMillis());
+            n.put("becamePrimaryAt", c.becamePrimaryAtMillis());
+            n.put("failoverMs", c.failoverMs());
+            n.put("detail", c.detail());
+        }
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads the JSON back (the studio and the command line show it). */
+    public static RedundancyStatus fromJson(String text) throws IOException {
+        JsonNode o = JSON.readTree(text);
+        List<PartnerStatus> partners = new ArrayList<>();
+        for (JsonNode n : o.path("partners")) {
+            partners.add(new PartnerStatus(n.path("no").asInt(), n.path("symbol").asText(), n.path("address").asText(),
+                    n.path("activate").asBoolean(), n.path("connected").asBoolean(), n.path("isPrimary").asBoolean(),
+                    n.path("fault").asBoolean(), n.path("faultReason").asText(), n.path("role").asText(),
+                    n.path("term").asLong(-1), n.path("health").asInt(-1), n.path("lastHeartbeatAgeMs").asLong(-1),
+                    n.path("rttMs").asDouble(-1), n.path("retries").asInt(), n.path("database").asText(),
+                    n.path("verified").asText(), n.path("fingerprint").asText()));
+        }
+        List<RoleChange> changes = new ArrayList<>();
+        for (JsonNode n : o.path("roleChanges")) {
+            changes.add(new RoleChange(n.path("at").asLong(), role(n.path("from").asText()), role(n.path("to").asText()),
+                    n.path("term").asLong(), cause(n.path("cause").asText()), n.path("peer").asText(),
+                    n.path("lastHeartbeatAt").asLong(-1), n.path("detectedAt").asLong(-1),
+                    n.path("becamePrimaryAt").asLong(-1), n.path("failoverMs").asLong(-1), n.path("detail").asText()));
+        }
+        return new RedundancyStatus(o.path("symbol").asText(), o.path("address").asText(), o.path("activate").asBoolean(),
+                role(o.path("role").asText()), o.path("term").asLong(), o.path("health").asInt(),
+                o.path("starting").asBoolean(), o.path("connectedServer").asText(), o.path("connectedClients").asInt(),
+                o.path("database").asText(), o.path("verified").asText(), o.path("fingerprint").asText(), partners,
+                changes, o.path("note").asText());
+    }
+
+    private static Role role(String name) {
+        for (Role r : Role.values()) {
+            if (r.jsonName().equals(name)) {
+                return r;
+            }
+        }
+        return Role.BACKUP;
+    }
+
+    private static RoleChangeCause cause(String name) {
+        for (RoleChangeCause c : RoleChangeCause.values()) {
+            if (c.jsonName().equals(name)) {
+                return c;
+            }
+        }
+        return RoleChangeCause.MANUAL;
+    }
+}

@@ -1,0 +1,110 @@
+package scada.redundancy.runtime.internal;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import scada.redundancy.runtime.ConnectResult.Failure;
+
+/** The pipeline every link connection shares, and the words for what went wrong on one. */
+final class LinkChannels {
+    /** Bulk traffic stops being queued above this, so a heartbeat never waits behind much. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private LinkChannels() {
+    }
+
+    /** TLS, then length-prefixed frames, then the given handler. */
+    static ChannelInitializer<Channel> initializer(SslContext ssl, boolean client, Supplier<ChannelHandler> handler) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ChannelPipeline p = ch.pipeline();
+                SslHandler tls = ssl.newHandler(ch.alloc());
+                tls.setHandshakeTimeoutMillis(LinkProtocol.HANDSHAKE_TIMEOUT_MS);
+                p.addLast("tls", tls);
+                p.addLast("frames", new LengthFieldBasedFrameDecoder(LinkProtocol.MAX_FRAME_BYTES, 0, 4, 0, 4));
+                p.addLast("length", new LengthFieldPrepender(4));
+                p.addLast("codec", new FrameCodec());
+                p.addLast("link", handler.get());
+            }
+        };
+    }
+
+    /** A client bootstrap for link connections from {@code localAddress} (null: any). */
+    static Bootstrap client(EventLoopGroup group, SslContext ssl, Supplier<ChannelHandler> handler, int connectTimeoutMs) {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .handler(initializer(ssl, true, handler));
+    }
+
+    /** Classifies a connection failure for Try To Connect and the status. */
+    static Failure classify(Throwable t) {
+        Throwable c = root(t);
+        if (c instanceof ConnectTimeoutException || c instanceof java.net.SocketTimeoutException) {
+            return Failure.TIMED_OUT;
+        }
+        if (c instanceof ConnectException && String.valueOf(c.getMessage()).contains("refused")) {
+            return Failure.REFUSED;
+        }
+        if (c instanceof NoRouteToHostException || c instanceof ConnectException) {
+            return Failure.UNREACHABLE;
+        }
+        if (c instanceof SSLHandshakeException && String.valueOf(c.getMessage()).contains("not trusted")) {
+            return Failure.AUTHENTICATION_FAILED;
+        }
+        if (c instanceof SSLException || c instanceof TooLongFrameException || c instanceof ProtocolException
+                || c instanceof DecoderException) {
+            return c.getMessage() != null && (c.getMessage().contains("certificate") || c.getMessage().contains("bad_certificate")
+                    || c.getMessage().contains("certificate_unknown")) ? Failure.AUTHENTICATION_FAILED
+                            : Failure.NOT_A_REDUNDANCY_SERVER;
+        }
+        if (c instanceof ClosedChannelException) {
+            return Failure.NOT_A_REDUNDANCY_SERVER;
+        }
+        return Failure.UNREACHABLE;
+    }
+
+    /** What went wrong, in a few plain words. */
+    static String describe(Throwable t) {
+        Throwable c = root(t);
+        String m = c.getMessage();
+        if (c instanceof TooLongFrameException) {
+            return "frame longer than " + LinkProtocol.MAX_FRAME_BYTES + " bytes";
+        }
+        return m == null ? c.getClass().getSimpleName() : m.replaceAll("\\s+", " ");
+    }
+
+    static Throwable root(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c
+                && (c instanceof DecoderException || c instanceof io.netty.handler.codec.EncoderException
+                        || (c instanceof SSLException && c.getCause() instanceof java.security.cert.CertificateException)
+                        || c instanceof java.util.concurrent.CompletionException)) {
+            c = c.getCause();
+        }
+        return c;
+    }
+}

@@ -1,0 +1,334 @@
+package scada.redundancy.runtime.internal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import scada.redundancy.model.ConfigurationFile;
+import scada.redundancy.model.ConfigurationReadException;
+import scada.redundancy.model.RedundancyConfiguration;
+import scada.redundancy.runtime.ConnectResult;
+import scada.redundancy.runtime.PrimaryRole;
+import scada.redundancy.runtime.RedundancyService;
+import scada.redundancy.runtime.RedundancyStatus;
+import scada.redundancy.runtime.Role;
+import scada.redundancy.runtime.RoleChange;
+import scada.redundancy.runtime.RoleListener;
+import scada.redundancy.runtime.StatusListener;
+import scada.redundancy.runtime.VerifyResult;
+
+/**
+ * The redundancy service of a runtime server. Configured by framework properties:
+ * {@code duplex.config} (the configuration file, watched: a changed file is applied without a
+ * restart, all or nothing), {@code duplex.bind} (the IP address), {@code duplex.data} (term,
+ * identity, approved certificates) and optionally {@code duplex.project} (the SCADA project
+ * directory whose fingerprint partners compare). Without {@code duplex.config} it stays idle.
+ * <p>
+ * Role changes reach {@link RoleListener}s and the {@link PrimaryRole} service on one dispatcher
+ * thread, in order, never on the link's thread.
+ */
+@Component(immediate = true)
+public final class RedundancyComponent {
+    private static final PrintStream OUT = System.out;
+
+    private final List<RoleListener> roleListeners = new CopyOnWriteArrayList<>();
+    private final List<StatusListener> statusListeners = new CopyOnWriteArrayList<>();
+    private final AtomicReference<RoleChange> currentRole = new AtomicReference<>();
+    private final AtomicReference<RedundancyStatus> pendingStatus = new AtomicReference<>();
+    private final ThreadPoolExecutor dispatcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(1024), new DefaultThreadFactory("duplex-dispatch", true),
+            (task, pool) -> log("ERROR the role dispatcher is full (1024 pending); a listener is stuck"));
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private BundleContext context;
+    private RedundancyNode node;
+    private ServiceRegistration<RedundancyService> serviceRegistration;
+    private ServiceRegistration<PrimaryRole> primaryRegistration;
+    private Thread shutdownHook;
+    private WatchService watcher;
+
+    @Activate
+    void activate(BundleContext context) {
+        this.context = context;
+        String configPath = context.getProperty("duplex.config");
+        if (configPath == null) {
+            log("no duplex.config property: the redundancy service is idle");
+            return;
+        }
+        Path configFile = Path.of(configPath).toAbsolutePath();
+        String bind = property(context, "duplex.bind", "127.0.0.1");
+        Path data = Path.of(property(context, "duplex.data", "duplex-data")).toAbsolutePath();
+        String project = context.getProperty("duplex.project");
+        try {
+            RedundancyConfiguration config = ConfigurationFile.read(configFile);
+            node = RedundancyNode.start(new RedundancyNode.Settings(bind, data, project == null ? null : Path.of(project)),
+                    config, new NodeEvents());
+        } catch (ConfigurationReadException | IOException | IllegalArgumentException e) {
+            log("ERROR " + e.getMessage());
+            if (Boolean.parseBoolean(context.getProperty("duplex.exitOnError"))) {
+                OUT.flush();
+                Runtime.getRuntime().halt(3); // a server that cannot do its job must not look alive
+            }
+            return;
+        }
+        serviceRegistration = context.registerService(RedundancyService.class, new Service(), null);
+        shutdownHook = new Thread(this::stop, "duplex-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        watch(configFile);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook runs stop()
+            }
+        }
+        stop();
+    }
+
+    private void stop() {
+        if (!stopped.compareAndSet(false, true) || node == null) {
+            return;
+        }
+        log("stopping: " + node.status().symbol() + " hands over if it is primary");
+        node.shutdown(Duration.ofSeconds(3));
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        if (serviceRegistration != null) {
+            try {
+                serviceRegistration.unregister();
+            } catch (IllegalStateException e) {
+                // the framework is stopping
+            }
+        }
+        dispatcher.shutdown();
+        try {
+            dispatcher.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log("stopped");
+    }
+
+    /** Applies a changed configuration file without a restart; a bad file is reported and not applied. */
+    private void watch(Path configFile) {
+        try {
+            watcher = FileSystems.getDefault().newWatchService();
+            configFile.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY);
+        } catch (IOException e) {
+            log("cannot watch " + configFile + " for changes: " + e.getMessage());
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    WatchKey key = watcher.take();
+                    boolean ours = key.pollEvents().stream()
+                            .anyMatch(ev -> configFile.getFileName().equals(ev.context()));
+                    key.reset();
+                    if (ours) {
+                        reload(configFile);
+                    }
+                }
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                // stopping
+            }
+        }, "duplex-config-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void reload(Path configFile) {
+        try {
+            RedundancyConfiguration next = ConfigurationFile.read(configFile);
+            node.applyConfiguration(next).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ConfigurationReadException e) {
+            log("configuration NOT applied, the previous one stays in force: " + e.getMessage());
+        } catch (Exception e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            log("configuration NOT applied, the previous one stays in force: " + c.getMessage());
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addRoleListener(RoleListener l) {
+        roleListeners.add(l);
+        RoleChange now = currentRole.get();
+        if (now != null) {
+            dispatcher.execute(() -> tell(l, now));
+        }
+    }
+
+    void removeRoleListener(RoleListener l) {
+        roleListeners.remove(l);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addStatusListener(StatusListener l) {
+        statusListeners.add(l);
+    }
+
+    void removeStatusListener(StatusListener l) {
+        statusListeners.remove(l);
+    }
+
+    private void tell(RoleListener l, RoleChange change) {
+        try {
+            l.roleChanged(change);
+        } catch (RuntimeException e) {
+            log("a role listener failed: " + e);
+        }
+    }
+
+    /** Runs on the dispatcher: the PrimaryRole service exists exactly while this server serves the plant. */
+    private void followRole(Role role, long term) {
+        if (role.servesPlant() && primaryRegistration == null) {
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put("term", term);
+            props.put("role", role.jsonName());
+            primaryRegistration = context.registerService(PrimaryRole.class, new PrimaryRole() {
+                @Override
+                public long term() {
+                    return term;
+                }
+
+                @Override
+                public Role role() {
+                    return role;
+                }
+            }, props);
+        } else if (!role.servesPlant() && primaryRegistration != null) {
+            try {
+                primaryRegistration.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the framework
+            }
+            primaryRegistration = null;
+        }
+    }
+
+    private static String property(BundleContext context, String name, String fallback) {
+        String v = context.getProperty(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    static void log(String line) {
+        OUT.println(Instant.now() + " " + line);
+        OUT.flush();
+    }
+
+    /** The node's news, handed to the dispatcher at once. */
+    private final class NodeEvents implements RedundancyNode.Listener {
+        @Override
+        public CompletionStage<Void> roleChanged(RoleChange change, Role role, long term) {
+            currentRole.set(change);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            try {
+                dispatcher.execute(() -> {
+                    try {
+                        followRole(role, term);
+                        for (RoleListener l : roleListeners) {
+                            tell(l, change);
+                        }
+                    } finally {
+                        done.complete(null);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                done.complete(null);
+            }
+            return done;
+        }
+
+        @Override
+        public void statusChanged(RedundancyStatus status) {
+            if (pendingStatus.getAndSet(status) == null && !statusListeners.isEmpty()) {
+                try {
+                    dispatcher.execute(() -> {
+                        RedundancyStatus latest = pendingStatus.getAndSet(null);
+                        for (StatusListener l : statusListeners) {
+                            try {
+                                l.statusChanged(latest);
+                            } catch (RuntimeException e) {
+                                log("a status listener failed: " + e);
+                            }
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    pendingStatus.set(null);
+                }
+            } else if (statusListeners.isEmpty()) {
+                pendingStatus.set(null);
+            }
+        }
+
+        @Override
+        public void log(String line) {
+            RedundancyComponent.log(line);
+        }
+    }
+
+    /** The OSGi service face of the node. */
+    private final class Service implements RedundancyService {
+        @Override
+        public RedundancyStatus status() {
+            return node.status();
+        }
+
+        @Override
+        public CompletionStage<ConnectResult> tryToConnect(String partnerSymbol, Duration timeout) {
+            return node.tryToConnect(partnerSymbol, timeout);
+        }
+
+        @Override
+        public CompletionStage<VerifyResult> verify(String partnerSymbol, Duration timeout) {
+            return node.verify(partnerSymbol, timeout);
+        }
+
+        @Override
+        public CompletionStage<String> handOver(Duration timeout) {
+            return node.handOver(timeout);
+        }
+
+        @Override
+        public CompletionStage<Void> applyConfiguration(RedundancyConfiguration configuration) {
+            return node.applyConfiguration(configuration);
+        }
+    }
+}
