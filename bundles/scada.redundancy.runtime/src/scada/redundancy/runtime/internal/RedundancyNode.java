@@ -128,6 +128,12 @@ public final class RedundancyNode {
     private boolean stopping;
     private Channel listenerChannel;
     private ScheduledFuture<?> allowanceTimer;
+    private ScheduledFuture<?> stallWatch;
+    private long stallTickMs;
+    private long lastTickNanos;
+    /** Until then no silence is believed and no election held: buffered heartbeats are read first. */
+    private long graceUntilNanos;
+    private boolean evaluateAfterGrace;
     private final Map<String, PartnerLink> links = new LinkedHashMap<>();
     private final Set<Channel> monitors = new HashSet<>();
     private final ArrayDeque<RoleChange> roleChanges = new ArrayDeque<>();
@@ -265,7 +271,71 @@ public final class RedundancyNode {
             }
         }
         allowanceTimer = loop.schedule(this::allowanceOver, config.thisScada().startupAllowanceMs(), TimeUnit.MILLISECONDS);
+        startStallWatch();
         statusChanged();
+    }
+
+    /**
+     * A watchdog tick every (shortest) Period. If a tick comes late by more than Timeout minus
+     * Period, this process did not run for so long that its partners may have acted on its
+     * silence (SIGSTOP, a long pause): see {@link #onStall}.
+     */
+    private void startStallWatch() {
+        if (stallWatch != null) {
+            stallWatch.cancel(false);
+        }
+        List<Partner> active = config.activePartners();
+        if (active.isEmpty()) {
+            return;
+        }
+        stallTickMs = Math.max(10, Math.min(1000, active.stream().mapToInt(Partner::periodMs).min().getAsInt()));
+        lastTickNanos = System.nanoTime();
+        stallWatch = loop.scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            long lateMs = TimeUnit.NANOSECONDS.toMillis(now - lastTickNanos) - stallTickMs;
+            lastTickNanos = now;
+            if (lateMs >= stallThresholdMs()) {
+                onStall(lateMs);
+            }
+        }, stallTickMs, stallTickMs, TimeUnit.MILLISECONDS);
+    }
+
+    private long stallThresholdMs() {
+        return Math.max(stallTickMs, config.activePartners().stream().mapToLong(p -> p.timeoutMs() - p.periodMs()).min()
+                .orElse(Long.MAX_VALUE));
+    }
+
+    /**
+     * This process was frozen for {@code stalledMs}. A primary steps down at once: a backup has
+     * likely taken over, and acting on a stale view could drive the plant from two servers. Every
+     * server then waits a short grace (two Periods) before believing any silence or holding an
+     * election, so that the heartbeats that piled up while it was frozen are read first.
+     */
+    private void onStall(long stalledMs) {
+        long graceMs = Math.max(100, 2 * stallTickMs);
+        graceUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
+        log("this process did not run for " + stalledMs + " ms (frozen or paused); no decision for " + graceMs
+                + " ms while the partners' news is read");
+        if (role == Role.PRIMARY && links.values().stream().anyMatch(l -> l.config.activate())) {
+            stepDown(RoleChangeCause.STALLED, null, "this primary was frozen for " + stalledMs
+                    + " ms, longer than Timeout minus Period: a backup may have taken over, so it stepped down at once");
+        }
+        evaluateLater();
+    }
+
+    private boolean inGrace() {
+        return graceUntilNanos != 0 && System.nanoTime() - graceUntilNanos < 0;
+    }
+
+    private void evaluateLater() {
+        if (evaluateAfterGrace) {
+            return;
+        }
+        evaluateAfterGrace = true;
+        loop.schedule(() -> {
+            evaluateAfterGrace = false;
+            evaluate(RoleChangeCause.TIMEOUT, null);
+        }, Math.max(1, graceUntilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private void allowanceOver() {
@@ -288,6 +358,9 @@ public final class RedundancyNode {
             loop.execute(() -> {
                 if (allowanceTimer != null) {
                     allowanceTimer.cancel(false);
+                }
+                if (stallWatch != null) {
+                    stallWatch.cancel(false);
                 }
                 for (PartnerLink link : links.values()) {
                     link.close(reason);
@@ -472,6 +545,7 @@ public final class RedundancyNode {
         for (PartnerLink gone : old.values()) {
             gone.close("it was removed from the configuration");
         }
+        startStallWatch();
         evaluate(RoleChangeCause.TIMEOUT, null);
         statusChanged();
         return CompletableFuture.completedFuture(null);
@@ -488,6 +562,10 @@ public final class RedundancyNode {
      */
     private void evaluate(RoleChangeCause cause, PartnerLink lostPrimary) {
         if (role != Role.BACKUP || stopping || !config.thisScada().activate()) {
+            return;
+        }
+        if (inGrace()) {
+            evaluateLater();
             return;
         }
         if (links.values().stream().anyMatch(l -> l.alive && l.reportedRole == Role.PRIMARY)) {
@@ -906,6 +984,7 @@ public final class RedundancyNode {
         CompletableFuture<Void> handoverAck;
         ScheduledFuture<?> heartbeatTimer;
         ScheduledFuture<?> silenceTimer;
+        long silenceDeadlineNanos;
         ScheduledFuture<?> reconnectTimer;
         ScheduledFuture<?> failbackTimer;
 
@@ -1128,7 +1207,7 @@ public final class RedundancyNode {
             lastHeardNanos = now;
             lastContactNanos = now;
             if (silenceTimer == null || silenceTimer.isDone()) {
-                silenceTimer = loop.schedule(this::checkSilence, config.timeoutMs(), TimeUnit.MILLISECONDS);
+                armSilence(TimeUnit.MILLISECONDS.toNanos(config.timeoutMs()));
             }
         }
 
@@ -1137,13 +1216,28 @@ public final class RedundancyNode {
             if (closed || lastHeardNanos < 0) {
                 return;
             }
-            long silentNanos = System.nanoTime() - lastHeardNanos;
+            long now = System.nanoTime();
+            long silentNanos = now - lastHeardNanos;
             long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
+            long lateMs = TimeUnit.NANOSECONDS.toMillis(now - silenceDeadlineNanos);
+            if (stallTickMs > 0 && lateMs >= stallThresholdMs() && !inGrace()) {
+                onStall(lateMs); // this timer itself ran late: the process was frozen
+            }
+            if (inGrace()) {
+                // This process was frozen: read what piled up before believing the silence.
+                armSilence(graceUntilNanos - now);
+                return;
+            }
             if (silentNanos >= timeoutNanos) {
                 onPartnerLost(this, RoleChangeCause.TIMEOUT, "no heartbeat for " + config.timeoutMs() + " ms");
             } else {
-                silenceTimer = loop.schedule(this::checkSilence, timeoutNanos - silentNanos, TimeUnit.NANOSECONDS);
+                armSilence(timeoutNanos - silentNanos);
             }
+        }
+
+        void armSilence(long delayNanos) {
+            silenceDeadlineNanos = System.nanoTime() + delayNanos;
+            silenceTimer = loop.schedule(this::checkSilence, delayNanos, TimeUnit.NANOSECONDS);
         }
 
         void sendHeartbeat() {
