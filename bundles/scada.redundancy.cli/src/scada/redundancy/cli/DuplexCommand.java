@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "scada-redundancy", mixinStandardHelpOptions = true, version = "Duplex 0.1.0",
         description = "SCADA server redundancy: configuration check, runtime status.",
-        subcommands = { CheckCommand.class, DemoCommand.class, ServerCommand.class, StatusCommand.class, FingerprintCommand.class,
-                TrustCommand.class })
+        subcommands = { CheckCommand.class, DemoCommand.class, ServerCommand.class, StatusCommand.class,
+                ActionCommands.TryConnect.class, ActionCommands.Verify.class, ActionCommands.HandOver.class,
+                FingerprintCommand.class, TrustCommand.class })
 public final class DuplexCommand implements Runnable {
 
     public static void main(String[] args) {

@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import scada.redundancy.runtime.ConnectResult;
 import scada.redundancy.runtime.RedundancyStatus;
+import scada.redundancy.runtime.VerifyResult;
 import scada.redundancy.runtime.internal.LinkAccess;
 import scada.redundancy.runtime.internal.LinkClient;
 import scada.redundancy.runtime.tls.LinkIdentity;
@@ -101,6 +102,27 @@ public final class MonitorClient implements AutoCloseable {
     /** Try To Connect from outside a server (the studio without a runtime): handshake, role, round-trip time. */
     public CompletableFuture<ConnectResult> tryToConnect(InetSocketAddress server) {
         return client().probe(server, LinkAccess.probeHello(name));
+    }
+
+    /** Asks a running server to Try To Connect to one of its partners (resets its retries and fault). */
+    public CompletableFuture<ConnectResult> requestTryToConnect(InetSocketAddress server, String partnerSymbol) {
+        return LinkAccess.act(actionClient(), server, name, LinkAccess.TRY_TO_CONNECT, partnerSymbol, timeoutMs,
+                ConnectResult.class);
+    }
+
+    /** Asks a running server to Verify its configuration against one partner's. */
+    public CompletableFuture<VerifyResult> requestVerify(InetSocketAddress server, String partnerSymbol) {
+        return LinkAccess.act(actionClient(), server, name, LinkAccess.VERIFY, partnerSymbol, timeoutMs, VerifyResult.class);
+    }
+
+    /** Asks a running primary to hand its role over to its best backup; completes with the successor's Symbol. */
+    public CompletableFuture<String> requestHandOver(InetSocketAddress server) {
+        return LinkAccess.act(actionClient(), server, name, LinkAccess.HAND_OVER, null, timeoutMs, String.class);
+    }
+
+    /** The server may take up to {@code timeoutMs} for the action itself: wait for that, plus the conversation. */
+    private LinkClient actionClient() {
+        return new LinkClient(group, ssl, null, 2 * timeoutMs + 1000);
     }
 
     /** Follows a server's status until closed; {@code onEnd} hears why it ended. */

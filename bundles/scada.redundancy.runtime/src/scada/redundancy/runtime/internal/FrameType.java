@@ -27,7 +27,11 @@ enum FrameType {
     /** The configuration view (JSON). */
     VERIFY_RESPONSE(10),
     /** A backup asks a manual-fail-back primary to hand the role back (JSON). */
-    FAILBACK_REQUEST(11);
+    FAILBACK_REQUEST(11),
+    /** A monitoring client asks the server to act: try-to-connect, verify, hand-over (JSON). */
+    ACTION_REQUEST(12),
+    /** The result of an action (JSON). */
+    ACTION_RESULT(13);
 
     private final int code;
 

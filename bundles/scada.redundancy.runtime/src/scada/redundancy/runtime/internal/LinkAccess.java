@@ -15,6 +15,26 @@ public final class LinkAccess {
         return client(LinkProtocol.KIND_PROBE, name);
     }
 
+    /** Asks a server to act and decodes the answer's value as {@code type}. */
+    public static <T> java.util.concurrent.CompletableFuture<T> act(LinkClient client, java.net.InetSocketAddress server,
+            String name, String action, String partner, int timeoutMs, Class<T> type) {
+        return client.act(server, monitorHello(name), new LinkProtocol.ActionRequest(action, partner, timeoutMs))
+                .thenApply(result -> {
+                    if (result.error() != null && !result.error().isEmpty()) {
+                        throw new java.util.concurrent.CompletionException(new IllegalStateException(result.error()));
+                    }
+                    try {
+                        return LinkProtocol.json().treeToValue(result.value(), type);
+                    } catch (java.io.IOException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+    }
+
+    public static final String TRY_TO_CONNECT = LinkProtocol.ACTION_TRY_TO_CONNECT;
+    public static final String VERIFY = LinkProtocol.ACTION_VERIFY;
+    public static final String HAND_OVER = LinkProtocol.ACTION_HAND_OVER;
+
     private static Hello client(String kind, String name) {
         return new Hello(LinkProtocol.VERSION, LinkProtocol.PRODUCT, kind, name, "", 0, 0, "", 100, "", "", 0, 0);
     }

@@ -68,6 +68,21 @@ public final class LinkClient {
         return result;
     }
 
+    /** Asks the server to act (try-to-connect, verify, hand-over) and returns its answer. */
+    public CompletableFuture<LinkProtocol.ActionResult> act(InetSocketAddress remote, Hello hello,
+            LinkProtocol.ActionRequest request) {
+        CompletableFuture<LinkProtocol.ActionResult> result = new CompletableFuture<>();
+        converse(remote, hello, new Frame(FrameType.ACTION_REQUEST, LinkProtocol.toJson(request)), FrameType.ACTION_RESULT,
+                (welcome, frame) -> {
+                    try {
+                        result.complete(LinkProtocol.fromJson(frame, LinkProtocol.ActionResult.class));
+                    } catch (ProtocolException e) {
+                        result.completeExceptionally(e);
+                    }
+                }, failure -> result.completeExceptionally(new IllegalStateException(failure.detail())));
+        return result;
+    }
+
     /** The server's status as JSON. */
     public CompletableFuture<String> fetchStatus(InetSocketAddress remote, Hello hello) {
         CompletableFuture<String> result = new CompletableFuture<>();

@@ -40,10 +40,31 @@ public final class LinkProtocol {
     record Handover(long term, String from, String successor) {
     }
 
-    record Goodbye(String reason) {
+    /**
+     * @param stopping true when the sender stops its redundancy service (its role is free); false
+     *                 when only this link restarts (a configuration change): no failover for that
+     */
+    record Goodbye(String reason, boolean stopping) {
     }
 
     record FailbackRequest(String from) {
+    }
+
+    /** Actions a monitoring client may ask of a server. */
+    static final String ACTION_TRY_TO_CONNECT = "try-to-connect";
+    static final String ACTION_VERIFY = "verify";
+    static final String ACTION_HAND_OVER = "hand-over";
+
+    /**
+     * @param action    one of the ACTION_ names
+     * @param partner   the partner's Symbol (try-to-connect, verify)
+     * @param timeoutMs how long the server may take
+     */
+    public record ActionRequest(String action, String partner, int timeoutMs) {
+    }
+
+    /** The action's result as JSON ({@code ConnectResult}, {@code VerifyResult} or the successor's Symbol), or an error. */
+    public record ActionResult(com.fasterxml.jackson.databind.JsonNode value, String error) {
     }
 
     /**

@@ -363,7 +363,7 @@ public final class RedundancyNode {
                     stallWatch.cancel(false);
                 }
                 for (PartnerLink link : links.values()) {
-                    link.close(reason);
+                    link.close(reason, true);
                 }
                 links.clear();
                 for (Channel m : List.copyOf(monitors)) {
@@ -529,26 +529,34 @@ public final class RedundancyNode {
         links.clear();
         for (Partner p : next.partners()) {
             PartnerLink link = old.remove(key(p.symbol()));
-            if (link != null && link.config.equals(p)) {
+            if (link != null && sameEndpoint(link.config, p)) {
+                link.update(p); // timings, retries, comment: the connections stay up
                 links.put(key(p.symbol()), link);
                 continue;
             }
-            if (link != null) {
-                link.close("its configuration changed");
-            }
             PartnerLink fresh = new PartnerLink(p);
+            if (link != null) {
+                fresh.inherit(link); // what we knew of the partner stays true until its Timeout says otherwise
+                link.close("its configuration changed", false);
+            }
             links.put(key(p.symbol()), fresh);
             if (p.activate()) {
                 fresh.connect();
             }
         }
         for (PartnerLink gone : old.values()) {
-            gone.close("it was removed from the configuration");
+            gone.close("it was removed from the configuration", false);
         }
         startStallWatch();
         evaluate(RoleChangeCause.TIMEOUT, null);
         statusChanged();
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Whether a changed partner row still means the same connection (same peer, address, port, pin, on/off). */
+    private static boolean sameEndpoint(Partner a, Partner b) {
+        return key(a.symbol()).equals(key(b.symbol())) && a.ipAddress().equals(b.ipAddress()) && a.port() == b.port()
+                && a.activate() == b.activate() && a.normalizedCertificateSha256().equals(b.normalizedCertificateSha256());
     }
 
     // =====================================================================================
@@ -613,6 +621,16 @@ public final class RedundancyNode {
     }
 
     private void becomePrimary(long newTerm, RoleChangeCause cause, PartnerLink lostPrimary) {
+        String peer = lostPrimary == null ? "" : lostPrimary.config.symbol();
+        String detail = switch (cause) {
+            case TIMEOUT -> lostPrimary == null ? "no live primary and this server ranks first among the live backups"
+                    : "no heartbeat from " + peer + " for " + lostPrimary.config.timeoutMs() + " ms (Timeout)";
+            case CONNECTION_REFUSED -> "the link to " + peer + " was reset and its host refused the reconnect: its process is gone";
+            case GRACEFUL_HANDOVER -> peer + " handed the primary role over";
+            case STARTUP_ELECTION -> "no primary answered within the startup allowance; this server ranks first";
+            case FAILBACK -> "automatic fail-back: this server is the preferred primary";
+            default -> "this server ranks first among the live backups";
+        };
         if (!persistTerm(newTerm)) {
             return;
         }
@@ -621,15 +639,6 @@ public final class RedundancyNode {
         starting = false;
         long lastContactNanos = lostPrimary == null ? -1 : lostPrimary.lastContactNanos;
         long failoverMs = lastContactNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(now - lastContactNanos);
-        String peer = lostPrimary == null ? "" : lostPrimary.config.symbol();
-        String detail = switch (cause) {
-            case TIMEOUT -> "no heartbeat from " + peer + " for " + lostPrimary.config.timeoutMs() + " ms (Timeout)";
-            case CONNECTION_REFUSED -> "the link to " + peer + " was reset and its host refused the reconnect: its process is gone";
-            case GRACEFUL_HANDOVER -> peer + " handed the primary role over";
-            case STARTUP_ELECTION -> "no primary answered within the startup allowance; this server ranks first";
-            case FAILBACK -> "automatic fail-back: this server is the preferred primary";
-            default -> "this server ranks first among the live backups";
-        };
         changeRole(Role.PRIMARY, cause, peer, lostPrimary == null ? -1 : lostPrimary.lastHeartbeatMillis,
                 lostPrimary == null ? -1 : lostPrimary.lostDetectedMillis, failoverMs, detail);
         for (PartnerLink l : links.values()) {
@@ -728,6 +737,7 @@ public final class RedundancyNode {
 
     private void onHeartbeat(PartnerLink link, Heartbeat hb) {
         long now = System.nanoTime();
+        link.goodbyeStopping = false;
         boolean cameBack = !link.alive;
         link.heard(hb, now);
         if (cameBack) {
@@ -738,11 +748,12 @@ public final class RedundancyNode {
         } else if (link.faultFromHealth) {
             link.clearFault();
         }
-        if (hb.term() > term) {
-            persistTerm(hb.term());
+        if (hb.term() > term && persistTerm(hb.term())) {
             if (role == Role.PRIMARY) {
                 stepDown(RoleChangeCause.HIGHER_TERM, link, link.config.symbol() + " is primary in the higher term "
                         + hb.term() + "; this server stepped down at once");
+            } else {
+                links.values().forEach(PartnerLink::sendHeartbeat); // everyone learns the term now, not a Period later
             }
         }
         if (hb.role() == Role.PRIMARY) {
@@ -848,7 +859,8 @@ public final class RedundancyNode {
                             "not checked", "")
                     : new PartnerStatus(p.no(), p.symbol(), p.ipAddress() + ":" + p.port(), p.activate(), isConnected,
                             l.alive && l.reportedRole == Role.PRIMARY, l.fault, l.faultReason,
-                            l.reportedRole == null ? "" : l.reportedRole.jsonName(), l.reportedTerm, l.reportedHealth,
+                            l.reportedRole == null ? "" : l.alive ? l.reportedRole.jsonName() : "offline", l.reportedTerm,
+                            l.reportedHealth,
                             l.lastHeardNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(now - l.lastHeardNanos), l.rttMs,
                             l.retries, "n/a", l.verified, l.peerFingerprint));
         }
@@ -955,7 +967,7 @@ public final class RedundancyNode {
 
     /** The link to one partner and what this server knows of it. Loop-confined like the node. */
     private final class PartnerLink {
-        final Partner config;
+        Partner config;
         Channel outbound;
         boolean outboundReady;
         Channel inbound;
@@ -978,6 +990,7 @@ public final class RedundancyNode {
         String verified = "not checked";
         String peerFingerprint = "";
         boolean goodbye;
+        boolean goodbyeStopping;
         boolean closed;
         boolean crashProbeRunning;
         boolean failbackRequested;
@@ -1145,9 +1158,10 @@ public final class RedundancyNode {
                 return;
             }
             if (goodbye) {
-                if (alive) {
+                if (alive && goodbyeStopping) {
                     onPartnerLost(this, RoleChangeCause.GRACEFUL_HANDOVER, "it stopped gracefully");
                 }
+                // a link restart (configuration change) is no loss: it reconnects, and Timeout still guards
             } else if (alive) {
                 probeForCrash();
             }
@@ -1276,13 +1290,45 @@ public final class RedundancyNode {
             return RedundancyNode.this.config.thisScada().failback() == scada.redundancy.model.Failback.AUTOMATIC;
         }
 
-        void close(String reason) {
+        /** Takes over what a replaced link knew of the same partner, and its Timeout deadline. */
+        void inherit(PartnerLink old) {
+            alive = old.alive && config.activate();
+            reportedRole = old.reportedRole;
+            reportedTerm = old.reportedTerm;
+            reportedHealth = old.reportedHealth;
+            lastHeartbeatMillis = old.lastHeartbeatMillis;
+            lastContactNanos = old.lastContactNanos;
+            rttMs = old.rttMs;
+            if (alive && old.lastHeardNanos >= 0) {
+                lastHeardNanos = old.lastHeardNanos;
+                long left = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs()) - (System.nanoTime() - lastHeardNanos);
+                armSilence(Math.max(0, left));
+            }
+        }
+
+        /** A changed Period, Timeout, Retry Count or comment: applied to the running link. */
+        void update(Partner next) {
+            boolean newPeriod = next.periodMs() != config.periodMs();
+            config = next;
+            if (newPeriod && heartbeatTimer != null) {
+                cancel(heartbeatTimer);
+                heartbeatTimer = loop.scheduleAtFixedRate(this::sendHeartbeat, config.periodMs(), config.periodMs(),
+                        TimeUnit.MILLISECONDS);
+            }
+            if (lastHeardNanos >= 0) {
+                cancel(silenceTimer);
+                long left = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs()) - (System.nanoTime() - lastHeardNanos);
+                armSilence(Math.max(0, left));
+            }
+        }
+
+        void close(String reason, boolean stopping) {
             closed = true;
             cancel(heartbeatTimer);
             cancel(silenceTimer);
             cancel(reconnectTimer);
             cancel(failbackTimer);
-            byte[] bye = LinkProtocol.toJson(new Goodbye(reason));
+            byte[] bye = LinkProtocol.toJson(new Goodbye(reason, stopping));
             for (Channel ch : new Channel[] { outbound, inbound }) {
                 if (ch != null && ch.isActive()) {
                     ch.writeAndFlush(new Frame(FrameType.GOODBYE, bye)).addListener(ChannelFutureListener.CLOSE);
@@ -1347,7 +1393,10 @@ public final class RedundancyNode {
                 link.outboundRejected(LinkProtocol.fromJson(frame, Reject.class));
                 ctx.close();
             }
-            case GOODBYE -> link.goodbye = true;
+            case GOODBYE -> {
+                link.goodbye = true;
+                link.goodbyeStopping = LinkProtocol.fromJson(frame, Goodbye.class).stopping();
+            }
             default -> throw new ProtocolException("unexpected " + frame.type() + " frame on an outbound link");
             }
         }
@@ -1416,8 +1465,15 @@ public final class RedundancyNode {
             case GOODBYE -> {
                 if (link != null) {
                     link.goodbye = true;
+                    link.goodbyeStopping = LinkProtocol.fromJson(frame, Goodbye.class).stopping();
                     link.contact(System.nanoTime());
                 }
+            }
+            case ACTION_REQUEST -> {
+                if (!LinkProtocol.KIND_MONITOR.equals(kind)) {
+                    throw new ProtocolException("ACTION_REQUEST from a " + kind + " connection");
+                }
+                act(ctx, LinkProtocol.fromJson(frame, LinkProtocol.ActionRequest.class));
             }
             case STATUS_REQUEST -> ctx.writeAndFlush(
                     new Frame(FrameType.STATUS, StatusJson.toJson(buildStatus()).getBytes(StandardCharsets.UTF_8)));
@@ -1452,6 +1508,28 @@ public final class RedundancyNode {
             kind = hello.kind();
             helloTimer.cancel(false);
             ctx.writeAndFlush(new Frame(FrameType.WELCOME, LinkProtocol.toJson(hello(LinkProtocol.KIND_SERVER))));
+        }
+
+        /** An operator's action from an authenticated monitoring client; the result goes back on the same connection. */
+        private void act(ChannelHandlerContext ctx, LinkProtocol.ActionRequest request) {
+            Duration timeout = Duration.ofMillis(Math.max(100, Math.min(request.timeoutMs(), 60_000)));
+            log("monitoring client " + ctx.channel().remoteAddress() + " asks: " + request.action()
+                    + (request.partner() == null ? "" : " " + request.partner()));
+            CompletionStage<?> result = switch (String.valueOf(request.action())) {
+            case LinkProtocol.ACTION_TRY_TO_CONNECT -> tryToConnect(String.valueOf(request.partner()), timeout);
+            case LinkProtocol.ACTION_VERIFY -> verify(String.valueOf(request.partner()), timeout);
+            case LinkProtocol.ACTION_HAND_OVER -> handOver(timeout);
+            default -> CompletableFuture.failedFuture(
+                    new IllegalArgumentException("unknown action \"" + request.action() + "\""));
+            };
+            result.whenComplete((value, failure) -> {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                LinkProtocol.ActionResult answer = new LinkProtocol.ActionResult(
+                        failure == null ? LinkProtocol.json().valueToTree(value) : null,
+                        failure == null ? "" : String.valueOf(cause.getMessage()));
+                ctx.writeAndFlush(new Frame(FrameType.ACTION_RESULT, LinkProtocol.toJson(answer)));
+            });
         }
 
         /** Why a server that says HELLO is not accepted as a partner, or null. */
