@@ -10,6 +10,8 @@ public enum RoleChangeCause {
     JOINED_AS_BACKUP,
     /** The primary was silent for Timeout ms. */
     TIMEOUT,
+    /** No live server was primary (e.g. the primary stepped down) and this server ranks first. */
+    ELECTION,
     /** The primary's link was reset and its host refused the reconnect: its process is gone. */
     CONNECTION_REFUSED,
     /** The primary handed over on a graceful stop or on request. */
@@ -33,6 +35,8 @@ public enum RoleChangeCause {
     STALLED,
     /** This server's health dropped below the threshold. */
     UNHEALTHY,
+    /** This server's health rose above the threshold again. */
+    HEALTH_RESTORED,
     /** The redundancy service stopped. */
     SHUTDOWN;
 

@@ -31,7 +31,11 @@ enum FrameType {
     /** A monitoring client asks the server to act: try-to-connect, verify, hand-over (JSON). */
     ACTION_REQUEST(12),
     /** The result of an action (JSON). */
-    ACTION_RESULT(13);
+    ACTION_RESULT(13),
+    /** A message of another service on a named channel (binary: name length, name, message). */
+    CHANNEL(14),
+    /** The receiver consumed bytes of a channel: the sender may send that much more (binary). */
+    CREDIT(15);
 
     private final int code;
 

@@ -35,7 +35,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import scada.redundancy.model.ConfigurationFile;
 import scada.redundancy.model.ConfigurationReadException;
 import scada.redundancy.model.RedundancyConfiguration;
+import scada.redundancy.runtime.ChannelListener;
 import scada.redundancy.runtime.ConnectResult;
+import scada.redundancy.runtime.HealthReporter;
+import scada.redundancy.runtime.PartnerChannels;
 import scada.redundancy.runtime.PrimaryRole;
 import scada.redundancy.runtime.RedundancyService;
 import scada.redundancy.runtime.RedundancyStatus;
@@ -61,6 +64,11 @@ public final class RedundancyComponent {
 
     private final List<RoleListener> roleListeners = new CopyOnWriteArrayList<>();
     private final List<StatusListener> statusListeners = new CopyOnWriteArrayList<>();
+    private final java.util.Map<ChannelListener, String> channelListeners = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Channel messages are handled here, in order; the credit window bounds what can pile up. */
+    private final ThreadPoolExecutor channelDispatcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(65_536), new DefaultThreadFactory("duplex-channels", true),
+            (task, pool) -> log("ERROR the channel dispatcher is full; a channel listener is stuck"));
     private final AtomicReference<RoleChange> currentRole = new AtomicReference<>();
     private final AtomicReference<RedundancyStatus> pendingStatus = new AtomicReference<>();
     private final ThreadPoolExecutor dispatcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -71,6 +79,8 @@ public final class RedundancyComponent {
     private RedundancyNode node;
     private ServiceRegistration<RedundancyService> serviceRegistration;
     private ServiceRegistration<PrimaryRole> primaryRegistration;
+    private ServiceRegistration<PartnerChannels> channelsRegistration;
+    private ServiceRegistration<HealthReporter> healthRegistration;
     private Thread shutdownHook;
     private WatchService watcher;
 
@@ -98,7 +108,10 @@ public final class RedundancyComponent {
             }
             return;
         }
-        serviceRegistration = context.registerService(RedundancyService.class, new Service(), null);
+        Service service = new Service();
+        serviceRegistration = context.registerService(RedundancyService.class, service, null);
+        channelsRegistration = context.registerService(PartnerChannels.class, node::offer, null);
+        healthRegistration = context.registerService(HealthReporter.class, node::reportHealth, null);
         shutdownHook = new Thread(this::stop, "duplex-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         watch(configFile);
@@ -129,13 +142,17 @@ public final class RedundancyComponent {
                 // closing anyway
             }
         }
-        if (serviceRegistration != null) {
-            try {
-                serviceRegistration.unregister();
-            } catch (IllegalStateException e) {
-                // the framework is stopping
+        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] { serviceRegistration, channelsRegistration,
+                healthRegistration }) {
+            if (r != null) {
+                try {
+                    r.unregister();
+                } catch (IllegalStateException e) {
+                    // the framework is stopping
+                }
             }
         }
+        channelDispatcher.shutdown();
         dispatcher.shutdown();
         try {
             dispatcher.awaitTermination(2, TimeUnit.SECONDS);
@@ -206,6 +223,20 @@ public final class RedundancyComponent {
 
     void removeStatusListener(StatusListener l) {
         statusListeners.remove(l);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addChannelListener(ChannelListener l, java.util.Map<String, Object> properties) {
+        Object channel = properties.get(ChannelListener.CHANNEL_PROPERTY);
+        if (channel == null) {
+            log("a ChannelListener without the " + ChannelListener.CHANNEL_PROPERTY + " property is ignored: " + l);
+            return;
+        }
+        channelListeners.put(l, channel.toString());
+    }
+
+    void removeChannelListener(ChannelListener l) {
+        channelListeners.remove(l);
     }
 
     private void tell(RoleListener l, RoleChange change) {
@@ -301,6 +332,38 @@ public final class RedundancyComponent {
         @Override
         public void log(String line) {
             RedundancyComponent.log(line);
+        }
+
+        @Override
+        public void channelMessage(String partner, String channel, byte[] message, Runnable consumed) {
+            try {
+                channelDispatcher.execute(() -> {
+                    try {
+                        channelListeners.forEach((l, name) -> {
+                            if (name.equals(channel)) {
+                                try {
+                                    l.received(partner, message);
+                                } catch (RuntimeException e) {
+                                    log("channel listener " + l + " failed: " + e);
+                                }
+                            }
+                        });
+                    } finally {
+                        consumed.run();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                consumed.run();
+            }
+        }
+
+        @Override
+        public void channelWritable(String partner) {
+            try {
+                channelDispatcher.execute(() -> channelListeners.keySet().forEach(l -> l.writable(partner)));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping
+            }
         }
     }
 

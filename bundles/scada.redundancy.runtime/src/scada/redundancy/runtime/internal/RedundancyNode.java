@@ -96,6 +96,18 @@ public final class RedundancyNode {
         void statusChanged(RedundancyStatus status);
 
         void log(String line);
+
+        /**
+         * A channel message from a partner; call {@code consumed} once it is handled, which lets
+         * the partner send more on that channel. Must return at once (hand it to another thread).
+         */
+        default void channelMessage(String partner, String channel, byte[] message, Runnable consumed) {
+            consumed.run();
+        }
+
+        /** The send queue to {@code partner} has room again. Must return at once. */
+        default void channelWritable(String partner) {
+        }
     }
 
     /**
@@ -134,10 +146,16 @@ public final class RedundancyNode {
     /** Until then no silence is believed and no election held: buffered heartbeats are read first. */
     private long graceUntilNanos;
     private boolean evaluateAfterGrace;
+    /** Stepped down, waiting for role-aware services to stop: partners still hear "primary" until HANDOVER. */
+    private boolean handingOver;
     private final Map<String, PartnerLink> links = new LinkedHashMap<>();
     private final Set<Channel> monitors = new HashSet<>();
     private final ArrayDeque<RoleChange> roleChanges = new ArrayDeque<>();
     private final Set<String> pendingFingerprints = new HashSet<>();
+    /** Health reports by source: weight and reason. Loop-owned. */
+    private final Map<String, Map.Entry<Integer, String>> healthReports = new LinkedHashMap<>();
+    /** Send budgets per partner key: the only state other threads touch, and it is atomic. */
+    private final java.util.concurrent.ConcurrentHashMap<String, SendBudget> budgets = new java.util.concurrent.ConcurrentHashMap<>();
     private CompletionStage<Void> lastRoleDispatch = CompletableFuture.completedFuture(null);
     private volatile Set<String> trusted = Set.of();
     private volatile RedundancyStatus lastStatus;
@@ -334,7 +352,7 @@ public final class RedundancyNode {
         evaluateAfterGrace = true;
         loop.schedule(() -> {
             evaluateAfterGrace = false;
-            evaluate(RoleChangeCause.TIMEOUT, null);
+            evaluate(RoleChangeCause.ELECTION, null);
         }, Math.max(1, graceUntilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
@@ -486,6 +504,86 @@ public final class RedundancyNode {
         }).thenCompose(f -> f);
     }
 
+    /** See {@link scada.redundancy.runtime.PartnerChannels#offer}: any thread, never blocks. */
+    public boolean offer(String partnerSymbol, String channel, byte[] message) {
+        ChannelFrames.checkName(channel);
+        if (message.length > scada.redundancy.runtime.PartnerChannels.MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("a channel message has at most "
+                    + scada.redundancy.runtime.PartnerChannels.MAX_MESSAGE_BYTES + " bytes, not " + message.length);
+        }
+        SendBudget budget = budgets.get(key(partnerSymbol));
+        if (budget == null || !budget.connected || !budget.reserve(message.length)) {
+            return false;
+        }
+        try {
+            loop.execute(() -> {
+                PartnerLink link = links.get(key(partnerSymbol));
+                if (link == null || link.budget != budget || !link.outboundReady) {
+                    budget.release(message.length);
+                    return;
+                }
+                link.enqueue(channel, message);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            budget.release(message.length);
+            return false;
+        }
+        return true;
+    }
+
+    /** See {@link scada.redundancy.runtime.HealthReporter#report}. */
+    public void reportHealth(String source, int weight, String reason) {
+        loop.execute(() -> {
+            if (weight <= 0) {
+                healthReports.remove(source);
+            } else {
+                healthReports.put(source, Map.entry(Math.min(100, weight), reason == null ? "" : reason));
+            }
+            int next = Math.max(0, 100 - healthReports.values().stream().mapToInt(Map.Entry::getKey).sum());
+            if (next == health) {
+                return;
+            }
+            int before = health;
+            health = next;
+            log("health " + before + " -> " + next + (reason == null || reason.isEmpty() ? "" : " (" + source + ": " + reason + ")"));
+            links.values().forEach(PartnerLink::sendHeartbeat);
+            healthChanged(before);
+            statusChanged();
+        });
+    }
+
+    private void healthChanged(int before) {
+        boolean wasHealthy = before >= HEALTH_THRESHOLD;
+        boolean healthy = health >= HEALTH_THRESHOLD;
+        if (wasHealthy == healthy || !config.thisScada().activate()) {
+            return;
+        }
+        if (!healthy) {
+            if (role == Role.PRIMARY) {
+                PartnerLink successor = bestSuccessor(null);
+                if (successor == null) {
+                    log("unhealthy (health " + health + ") but no healthy backup is connected: this server stays primary");
+                    return;
+                }
+                handOverNow(successor, HANDOVER_WAIT_MS);
+            }
+            if (role == Role.BACKUP) {
+                changeRole(Role.FAULT, RoleChangeCause.UNHEALTHY, "", -1, -1, -1,
+                        "health " + health + " is below " + HEALTH_THRESHOLD + ": " + healthText());
+            }
+        } else if (role == Role.FAULT) {
+            changeRole(Role.BACKUP, RoleChangeCause.HEALTH_RESTORED, "", -1, -1, -1, "health " + health + " again");
+            evaluate(RoleChangeCause.ELECTION, null);
+        }
+    }
+
+    private String healthText() {
+        StringBuilder b = new StringBuilder();
+        healthReports.forEach((source, e) -> b.append(b.length() == 0 ? "" : "; ").append(source).append(" (weight ")
+                .append(e.getKey()).append(e.getValue().isEmpty() ? "" : ": " + e.getValue()).append(')'));
+        return b.toString();
+    }
+
     /** Puts a new configuration in force (see {@code RedundancyService.applyConfiguration}). */
     public CompletionStage<Void> applyConfiguration(RedundancyConfiguration next) {
         try {
@@ -548,7 +646,7 @@ public final class RedundancyNode {
             gone.close("it was removed from the configuration", false);
         }
         startStallWatch();
-        evaluate(RoleChangeCause.TIMEOUT, null);
+        evaluate(RoleChangeCause.ELECTION, null);
         statusChanged();
         return CompletableFuture.completedFuture(null);
     }
@@ -628,6 +726,7 @@ public final class RedundancyNode {
             case CONNECTION_REFUSED -> "the link to " + peer + " was reset and its host refused the reconnect: its process is gone";
             case GRACEFUL_HANDOVER -> peer + " handed the primary role over";
             case STARTUP_ELECTION -> "no primary answered within the startup allowance; this server ranks first";
+            case ELECTION -> "no live server is primary and this server ranks first among the live backups";
             case FAILBACK -> "automatic fail-back: this server is the preferred primary";
             default -> "this server ranks first among the live backups";
         };
@@ -649,8 +748,12 @@ public final class RedundancyNode {
     private void stepDown(RoleChangeCause cause, PartnerLink peer, String detail) {
         primarySinceNanos = 0;
         changeRole(Role.BACKUP, cause, peer == null ? "" : peer.config.symbol(), -1, -1, -1, detail);
-        for (PartnerLink l : links.values()) {
-            l.sendHeartbeat();
+        if (cause != RoleChangeCause.HANDED_OVER) {
+            // Tell everyone at once. On a hand-over the HANDOVER frame must come first, or a backup
+            // would read "no primary" and start an election of its own.
+            for (PartnerLink l : links.values()) {
+                l.sendHeartbeat();
+            }
         }
     }
 
@@ -710,6 +813,7 @@ public final class RedundancyNode {
             return CompletableFuture.completedFuture(null);
         }
         long newTerm = term + 1;
+        handingOver = true;
         stepDown(RoleChangeCause.HANDED_OVER, to, "handed the primary role over to " + to.config.symbol());
         Handover message = new Handover(newTerm, symbol(), to.config.symbol());
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
@@ -721,6 +825,7 @@ public final class RedundancyNode {
                     if (slow != null) {
                         log("role-aware services took over " + ROLE_DISPATCH_LIMIT_MS + " ms to stop; handing over anyway");
                     }
+                    handingOver = false;
                     for (PartnerLink l : links.values()) {
                         l.send(new Frame(FrameType.HANDOVER, LinkProtocol.toJson(message)));
                     }
@@ -785,7 +890,7 @@ public final class RedundancyNode {
         if (cameBack) {
             statusChanged();
         }
-        evaluate(RoleChangeCause.TIMEOUT, null);
+        evaluate(RoleChangeCause.ELECTION, null);
     }
 
     /** The partner fell silent for Timeout ms, or its host refused a reconnect. */
@@ -801,7 +906,7 @@ public final class RedundancyNode {
         if (wasPrimary) {
             evaluate(cause, link);
         } else {
-            evaluate(RoleChangeCause.TIMEOUT, null);
+            evaluate(RoleChangeCause.ELECTION, null);
         }
     }
 
@@ -868,9 +973,17 @@ public final class RedundancyNode {
         String verified = partners.stream().filter(PartnerStatus::activate).allMatch(s -> "verified".equals(s.verified()))
                 && active > 0 ? "verified"
                         : partners.stream().anyMatch(s -> "not verified".equals(s.verified())) ? "not verified" : "not checked";
-        String note = !on ? "redundancy off: this server runs standalone"
-                : pendingFingerprints.isEmpty() ? ""
-                        : "refused untrusted link certificate(s): " + String.join(", ", pendingFingerprints);
+        List<String> notes = new ArrayList<>();
+        if (!on) {
+            notes.add("redundancy off: this server runs standalone");
+        }
+        if (!healthReports.isEmpty()) {
+            notes.add("health " + health + ": " + healthText());
+        }
+        if (!pendingFingerprints.isEmpty()) {
+            notes.add("refused untrusted link certificate(s): " + String.join(", ", pendingFingerprints));
+        }
+        String note = String.join("; ", notes);
         RedundancyStatus status = new RedundancyStatus(symbol(),
                 on ? settings.bindAddress() + ":" + config.thisScada().port() : "", on, role, term, health, starting,
                 on ? connected + "/" + active : "redundancy off", on ? monitors.size() : 0, "n/a", verified,
@@ -1000,9 +1113,85 @@ public final class RedundancyNode {
         long silenceDeadlineNanos;
         ScheduledFuture<?> reconnectTimer;
         ScheduledFuture<?> failbackTimer;
+        final SendBudget budget = new SendBudget();
+        /** Channel send queues, drained in turn; credits the partner granted per channel. */
+        final Map<String, ArrayDeque<byte[]>> sendQueues = new LinkedHashMap<>();
+        final Map<String, Long> sendCredit = new java.util.HashMap<>();
+        /** Bytes received per channel and handled, not yet granted back. */
+        final Map<String, Long> ungranted = new java.util.HashMap<>();
 
         PartnerLink(Partner config) {
             this.config = config;
+            budgets.put(key(config.symbol()), budget);
+        }
+
+        // ---- channels ----
+
+        void enqueue(String channel, byte[] message) {
+            sendQueues.computeIfAbsent(channel, c -> new ArrayDeque<>()).addLast(message);
+            drain();
+        }
+
+        /** Writes queued channel messages while the partner's window and our write buffer allow. */
+        void drain() {
+            if (!outboundReady || outbound == null) {
+                return;
+            }
+            boolean wrote = false;
+            boolean progress = true;
+            while (progress && outbound.isWritable()) {
+                progress = false;
+                for (Map.Entry<String, ArrayDeque<byte[]>> e : sendQueues.entrySet()) {
+                    byte[] head = e.getValue().peekFirst();
+                    long credit = sendCredit.getOrDefault(e.getKey(), (long) ChannelFrames.WINDOW_BYTES);
+                    if (head == null || credit < head.length) {
+                        continue;
+                    }
+                    e.getValue().removeFirst();
+                    sendCredit.put(e.getKey(), credit - head.length);
+                    outbound.write(ChannelFrames.message(e.getKey(), head));
+                    boolean hadNoRoom = budget.release(head.length);
+                    if (hadNoRoom) {
+                        listener.channelWritable(config.symbol());
+                    }
+                    wrote = true;
+                    progress = true;
+                    if (!outbound.isWritable()) {
+                        break;
+                    }
+                }
+            }
+            if (wrote) {
+                outbound.flush();
+            }
+        }
+
+        void credited(ChannelFrames.Credit c) {
+            sendCredit.merge(c.channel(), (long) c.bytes(), Long::sum);
+            drain();
+        }
+
+        /** A received channel message was handled: grant the sender more once a quarter window is used. */
+        void consumed(String channel, int bytes) {
+            long total = ungranted.merge(channel, (long) bytes, Long::sum);
+            if (total >= ChannelFrames.WINDOW_BYTES / 4 && outboundReady) {
+                ungranted.put(channel, 0L);
+                send(ChannelFrames.credit(channel, (int) total));
+            }
+        }
+
+        /** At every new connection both sides start with a full window; what was in flight is gone. */
+        void resetChannels() {
+            long dropped = 0;
+            for (ArrayDeque<byte[]> q : sendQueues.values()) {
+                for (byte[] m : q) {
+                    dropped += m.length;
+                }
+                q.clear();
+            }
+            budget.release(dropped);
+            sendCredit.clear();
+            ungranted.clear();
         }
 
         InetSocketAddress remote() {
@@ -1087,7 +1276,9 @@ public final class RedundancyNode {
 
         /** Our outbound connection finished its handshake: heartbeats start. */
         void outboundWelcomed(Hello welcome, String fingerprint) {
+            resetChannels();
             outboundReady = true;
+            budget.connected = true;
             retries = 0;
             peerFingerprint = fingerprint;
             if (fault && !faultFromHealth) {
@@ -1114,6 +1305,8 @@ public final class RedundancyNode {
             boolean wasReady = outboundReady;
             outbound = null;
             outboundReady = false;
+            budget.connected = false;
+            resetChannels();
             cancel(heartbeatTimer);
             if (closed) {
                 return;
@@ -1260,7 +1453,8 @@ public final class RedundancyNode {
             }
             long now = System.nanoTime();
             long primaryFor = role == Role.PRIMARY ? TimeUnit.NANOSECONDS.toMillis(now - primarySinceNanos) : 0;
-            Heartbeat hb = new Heartbeat(role, term, ++sequence, health, primaryFor, now, echoNanos,
+            Role announced = handingOver ? Role.PRIMARY : role;
+            Heartbeat hb = new Heartbeat(announced, term, ++sequence, health, primaryFor, now, echoNanos,
                     echoNanos == 0 ? 0 : now - echoReceivedAtNanos);
             // Heartbeats are never queued behind bulk traffic: written and flushed directly.
             outbound.writeAndFlush(new Frame(FrameType.HEARTBEAT, hb.encode()));
@@ -1324,6 +1518,8 @@ public final class RedundancyNode {
 
         void close(String reason, boolean stopping) {
             closed = true;
+            budget.connected = false;
+            budgets.remove(key(config.symbol()), budget);
             cancel(heartbeatTimer);
             cancel(silenceTimer);
             cancel(reconnectTimer);
@@ -1402,6 +1598,14 @@ public final class RedundancyNode {
         }
 
         @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable() && link.outbound == ctx.channel()) {
+                link.drain();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (!welcomed && link.outbound == ctx.channel()) {
                 link.connectFailed(new java.nio.channels.ClosedChannelException());
@@ -1468,6 +1672,23 @@ public final class RedundancyNode {
                     link.goodbyeStopping = LinkProtocol.fromJson(frame, Goodbye.class).stopping();
                     link.contact(System.nanoTime());
                 }
+            }
+            case CHANNEL -> {
+                if (link == null) {
+                    throw new ProtocolException("CHANNEL frame from a " + kind + " connection");
+                }
+                ChannelFrames.Message m = ChannelFrames.decodeMessage(frame.payload());
+                link.contact(System.nanoTime());
+                PartnerLink from = link;
+                int size = m.body().length;
+                listener.channelMessage(from.config.symbol(), m.channel(), m.body(),
+                        () -> loop.execute(() -> from.consumed(m.channel(), size)));
+            }
+            case CREDIT -> {
+                if (link == null) {
+                    throw new ProtocolException("CREDIT frame from a " + kind + " connection");
+                }
+                link.credited(ChannelFrames.decodeCredit(frame.payload()));
             }
             case ACTION_REQUEST -> {
                 if (!LinkProtocol.KIND_MONITOR.equals(kind)) {
@@ -1598,4 +1819,34 @@ public final class RedundancyNode {
         }
     }
 
+
+    /** The bytes queued for one partner: reserved by any thread, released on the loop. */
+    static final class SendBudget {
+        private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean full;
+        volatile boolean connected;
+
+        boolean reserve(int bytes) {
+            while (true) {
+                long now = queued.get();
+                if (now + bytes > ChannelFrames.QUEUE_BYTES) {
+                    full = true;
+                    return false;
+                }
+                if (queued.compareAndSet(now, now + bytes)) {
+                    return true;
+                }
+            }
+        }
+
+        /** @return true if a sender had been told no and there is room again now */
+        boolean release(long bytes) {
+            long left = queued.addAndGet(-bytes);
+            if (full && left <= ChannelFrames.QUEUE_BYTES / 2) {
+                full = false;
+                return true;
+            }
+            return false;
+        }
+    }
 }

@@ -1,0 +1,250 @@
+package scada.redundancy.runtime.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import scada.redundancy.model.Failback;
+import scada.redundancy.model.LocalServer;
+import scada.redundancy.model.Partner;
+import scada.redundancy.model.RedundancyConfiguration;
+import scada.redundancy.runtime.RedundancyStatus;
+import scada.redundancy.runtime.Role;
+import scada.redundancy.runtime.RoleChange;
+import scada.redundancy.runtime.RoleChangeCause;
+import scada.redundancy.runtime.tls.LinkIdentity;
+
+/**
+ * Two real nodes in this JVM, linked over TLS on loopback (127.0.1.1 and 127.0.1.2, a random
+ * port so that it cannot collide with server processes of other tests): the channel API's order
+ * and flow control, and health-driven hand-over.
+ */
+public class InProcessPairTest {
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private final int port = 20000 + ThreadLocalRandom.current().nextInt(20000);
+    private Events a;
+    private Events b;
+    private RedundancyNode nodeA;
+    private RedundancyNode nodeB;
+
+    /** What a node tells: statuses, role changes and channel messages, for the test to wait on. */
+    static final class Events implements RedundancyNode.Listener {
+        final BlockingQueue<RedundancyStatus> statuses = new LinkedBlockingQueue<>();
+        final BlockingQueue<RoleChange> roles = new LinkedBlockingQueue<>();
+        final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
+        final BlockingQueue<Runnable> unconsumed = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> writable = new LinkedBlockingQueue<>();
+        volatile boolean holdMessages;
+        volatile RedundancyStatus last;
+
+        @Override
+        public CompletionStage<Void> roleChanged(RoleChange change, Role role, long term) {
+            roles.add(change);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void statusChanged(RedundancyStatus status) {
+            last = status;
+            statuses.add(status);
+        }
+
+        @Override
+        public void log(String line) {
+            System.out.println("    " + line);
+        }
+
+        @Override
+        public void channelMessage(String partner, String channel, byte[] message, Runnable consumed) {
+            messages.add(message);
+            if (holdMessages) {
+                unconsumed.add(consumed);
+            } else {
+                consumed.run();
+            }
+        }
+
+        @Override
+        public void channelWritable(String partner) {
+            writable.add(partner);
+        }
+
+        RedundancyStatus await(Predicate<RedundancyStatus> condition, long timeoutMs) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            RedundancyStatus s = last;
+            while (s == null || !condition.test(s)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("condition not met within " + timeoutMs + " ms; last status: " + s);
+                }
+                s = statuses.poll(left, TimeUnit.NANOSECONDS);
+                if (s == null) {
+                    s = last;
+                }
+            }
+            return s;
+        }
+
+        RoleChange awaitRole(Predicate<RoleChange> condition, long timeoutMs) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            while (true) {
+                RoleChange c = roles.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (c == null) {
+                    throw new AssertionError("no such role change within " + timeoutMs + " ms");
+                }
+                if (condition.test(c)) {
+                    return c;
+                }
+            }
+        }
+    }
+
+    @Before
+    public void startPair() throws Exception {
+        Path dataA = temp.newFolder("a").toPath();
+        Path dataB = temp.newFolder("b").toPath();
+        String fpA = LinkIdentity.loadOrCreate(dataA, "SCADA-A").fingerprint();
+        String fpB = LinkIdentity.loadOrCreate(dataB, "SCADA-B").fingerprint();
+        a = new Events();
+        b = new Events();
+        nodeA = RedundancyNode.start(new RedundancyNode.Settings("127.0.1.1", dataA, null), config("SCADA-A", "SCADA-B", "127.0.1.2", fpB), a);
+        nodeB = RedundancyNode.start(new RedundancyNode.Settings("127.0.1.2", dataB, null), config("SCADA-B", "SCADA-A", "127.0.1.1", fpA), b);
+        a.await(s -> s.partners().get(0).connected() && !s.starting(), 10_000);
+        b.await(s -> s.partners().get(0).connected() && !s.starting(), 10_000);
+    }
+
+    private RedundancyConfiguration config(String me, String partner, String address, String fingerprint) {
+        return new RedundancyConfiguration(new LocalServer(me, port, true, false, "", "", Failback.MANUAL, 2000),
+                List.of(new Partner(1, partner, address, port, 100, 300, 3, true, "", fingerprint)));
+    }
+
+    @After
+    public void stopPair() {
+        if (nodeA != null) {
+            nodeA.shutdown(Duration.ofSeconds(2));
+        }
+        if (nodeB != null) {
+            nodeB.shutdown(Duration.ofSeconds(2));
+        }
+    }
+
+    private static byte[] numbered(int i, int size) {
+        return ByteBuffer.allocate(size).putInt(i).array();
+    }
+
+    @Test
+    public void channelMessagesArriveInOrder() throws Exception {
+        for (int i = 0; i < 2000; i++) {
+            assertTrue("offer " + i, nodeA.offer("SCADA-B", "history", numbered(i, 100)));
+        }
+        for (int i = 0; i < 2000; i++) {
+            byte[] m = b.messages.poll(10, TimeUnit.SECONDS);
+            assertTrue("message " + i + " arrived", m != null);
+            assertEquals(i, ByteBuffer.wrap(m).getInt());
+        }
+    }
+
+    @Test
+    public void aSlowReceiverSlowsItsSenderButNeverTheHeartbeat() throws Exception {
+        b.holdMessages = true; // B's service does not consume: no credit goes back
+        int size = 256 * 1024;
+        int accepted = 0;
+        while (nodeA.offer("SCADA-B", "bulk", numbered(accepted, size))) {
+            accepted++;
+            assertTrue("offer must refuse before 100 MB", accepted < 400);
+        }
+        // The queue (8 MiB) is full and at most a window (4 MiB) went out: between 32 and 48 messages.
+        assertTrue("accepted " + accepted, (long) accepted * size >= ChannelFrames.QUEUE_BYTES
+                && (long) accepted * size <= ChannelFrames.QUEUE_BYTES + ChannelFrames.WINDOW_BYTES + size);
+        // Three Timeouts later both still hear each other: the heartbeats were never stuck behind the bulk.
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(900);
+        while (System.nanoTime() < until) {
+            RedundancyStatus s = b.statuses.poll(50, TimeUnit.MILLISECONDS);
+            if (s != null) {
+                assertTrue("B lost A while its channel was full", s.partners().get(0).connected());
+            }
+        }
+        assertTrue(nodeB.status().partners().get(0).connected());
+        assertTrue(nodeA.status().partners().get(0).connected());
+        assertTrue(a.roles.stream().noneMatch(c -> c.cause() == RoleChangeCause.TIMEOUT));
+        int delivered = b.messages.size();
+        assertTrue("at most one window delivered unconsumed: " + delivered, delivered * (long) size <= ChannelFrames.WINDOW_BYTES);
+        // B consumes: credit flows back, A may offer again, and everything accepted arrives in order.
+        b.holdMessages = false;
+        int received = 0;
+        while (received < accepted) {
+            Runnable consumed = b.unconsumed.poll(5, TimeUnit.SECONDS);
+            if (consumed != null) {
+                consumed.run();
+                continue;
+            }
+            break;
+        }
+        assertEquals("SCADA-B", a.writable.poll(10, TimeUnit.SECONDS));
+        List<Integer> order = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (order.size() < accepted && System.nanoTime() < deadline) {
+            byte[] m = b.messages.poll(1, TimeUnit.SECONDS);
+            if (m != null) {
+                order.add(ByteBuffer.wrap(m).getInt());
+            }
+            Runnable c;
+            while ((c = b.unconsumed.poll()) != null) {
+                c.run();
+            }
+        }
+        assertEquals(accepted, order.size());
+        for (int i = 0; i < order.size(); i++) {
+            assertEquals(i, (int) order.get(i));
+        }
+        assertTrue(nodeA.offer("SCADA-B", "bulk", numbered(999, 10)));
+    }
+
+    @Test
+    public void offerToAnUnknownOrDisconnectedPartnerIsRefusedAtOnce() throws Exception {
+        assertFalse(nodeA.offer("SCADA-X", "history", new byte[1]));
+        nodeB.shutdown(Duration.ofSeconds(2));
+        nodeB = null;
+        a.await(s -> !s.partners().get(0).connected(), 5000);
+        assertFalse(nodeA.offer("SCADA-B", "history", new byte[1]));
+    }
+
+    @Test
+    public void anUnhealthyPrimaryHandsOverAndShowsFault() throws Exception {
+        RedundancyNode primary = nodeA.role() == Role.PRIMARY ? nodeA : nodeB;
+        Events primaryEvents = primary == nodeA ? a : b;
+        Events backupEvents = primary == nodeA ? b : a;
+        primary.reportHealth("plc-driver", 60, "PLC line 3 unreachable");
+        RoleChange taken = backupEvents.awaitRole(c -> c.to() == Role.PRIMARY, 5000);
+        assertEquals(RoleChangeCause.GRACEFUL_HANDOVER, taken.cause());
+        primaryEvents.awaitRole(c -> c.to() == Role.FAULT && c.cause() == RoleChangeCause.UNHEALTHY, 5000);
+        RedundancyStatus seen = backupEvents.await(s -> s.partners().get(0).fault(), 5000);
+        assertTrue(seen.partners().get(0).faultReason(), seen.partners().get(0).faultReason().contains("health 40"));
+        assertTrue(primary.status().note(), primary.status().note().contains("PLC line 3 unreachable"));
+        primary.reportHealth("plc-driver", 0, "");
+        primaryEvents.awaitRole(c -> c.to() == Role.BACKUP && c.cause() == RoleChangeCause.HEALTH_RESTORED, 5000);
+        backupEvents.await(s -> !s.partners().get(0).fault(), 5000);
+        assertEquals(Role.PRIMARY, (primary == nodeA ? nodeB : nodeA).role());
+    }
+}
