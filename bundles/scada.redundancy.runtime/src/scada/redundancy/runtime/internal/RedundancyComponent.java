@@ -62,23 +62,16 @@ import scada.redundancy.runtime.VerifyResult;
 public final class RedundancyComponent {
     private static final PrintStream OUT = System.out;
 
-    private final List<RoleListener> roleListeners = new CopyOnWriteArrayList<>();
-    private final List<StatusListener> statusListeners = new CopyOnWriteArrayList<>();
     private final java.util.Map<ChannelListener, String> channelListeners = new java.util.concurrent.ConcurrentHashMap<>();
     /** Channel messages are handled here, in order; the credit window bounds what can pile up. */
     private final ThreadPoolExecutor channelDispatcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(65_536), new DefaultThreadFactory("duplex-channels", true),
             (task, pool) -> log("ERROR the channel dispatcher is full; a channel listener is stuck"));
-    private final AtomicReference<RoleChange> currentRole = new AtomicReference<>();
-    private final AtomicReference<RedundancyStatus> pendingStatus = new AtomicReference<>();
-    private final ThreadPoolExecutor dispatcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(1024), new DefaultThreadFactory("duplex-dispatch", true),
-            (task, pool) -> log("ERROR the role dispatcher is full (1024 pending); a listener is stuck"));
+    private RoleServices roleServices;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private BundleContext context;
     private RedundancyNode node;
     private ServiceRegistration<RedundancyService> serviceRegistration;
-    private ServiceRegistration<PrimaryRole> primaryRegistration;
     private ServiceRegistration<PartnerChannels> channelsRegistration;
     private ServiceRegistration<HealthReporter> healthRegistration;
     private Thread shutdownHook;
@@ -87,6 +80,7 @@ public final class RedundancyComponent {
     @Activate
     void activate(BundleContext context) {
         this.context = context;
+        this.roleServices = new RoleServices(context, RedundancyComponent::log);
         String configPath = context.getProperty("duplex.config");
         if (configPath == null) {
             log("no duplex.config property: the redundancy service is idle");
@@ -153,12 +147,7 @@ public final class RedundancyComponent {
             }
         }
         channelDispatcher.shutdown();
-        dispatcher.shutdown();
-        try {
-            dispatcher.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        roleServices.close();
         log("stopped");
     }
 
@@ -205,24 +194,20 @@ public final class RedundancyComponent {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addRoleListener(RoleListener l) {
-        roleListeners.add(l);
-        RoleChange now = currentRole.get();
-        if (now != null) {
-            dispatcher.execute(() -> tell(l, now));
-        }
+        roleServices.addRoleListener(l);
     }
 
     void removeRoleListener(RoleListener l) {
-        roleListeners.remove(l);
+        roleServices.removeRoleListener(l);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addStatusListener(StatusListener l) {
-        statusListeners.add(l);
+        roleServices.addStatusListener(l);
     }
 
     void removeStatusListener(StatusListener l) {
-        statusListeners.remove(l);
+        roleServices.removeStatusListener(l);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -239,41 +224,6 @@ public final class RedundancyComponent {
         channelListeners.remove(l);
     }
 
-    private void tell(RoleListener l, RoleChange change) {
-        try {
-            l.roleChanged(change);
-        } catch (RuntimeException e) {
-            log("a role listener failed: " + e);
-        }
-    }
-
-    /** Runs on the dispatcher: the PrimaryRole service exists exactly while this server serves the plant. */
-    private void followRole(Role role, long term) {
-        if (role.servesPlant() && primaryRegistration == null) {
-            Dictionary<String, Object> props = new Hashtable<>();
-            props.put("term", term);
-            props.put("role", role.jsonName());
-            primaryRegistration = context.registerService(PrimaryRole.class, new PrimaryRole() {
-                @Override
-                public long term() {
-                    return term;
-                }
-
-                @Override
-                public Role role() {
-                    return role;
-                }
-            }, props);
-        } else if (!role.servesPlant() && primaryRegistration != null) {
-            try {
-                primaryRegistration.unregister();
-            } catch (IllegalStateException e) {
-                // already gone with the framework
-            }
-            primaryRegistration = null;
-        }
-    }
-
     private static String property(BundleContext context, String name, String fallback) {
         String v = context.getProperty(name);
         return v == null || v.isBlank() ? fallback : v;
@@ -288,45 +238,12 @@ public final class RedundancyComponent {
     private final class NodeEvents implements RedundancyNode.Listener {
         @Override
         public CompletionStage<Void> roleChanged(RoleChange change, Role role, long term) {
-            currentRole.set(change);
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            try {
-                dispatcher.execute(() -> {
-                    try {
-                        followRole(role, term);
-                        for (RoleListener l : roleListeners) {
-                            tell(l, change);
-                        }
-                    } finally {
-                        done.complete(null);
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                done.complete(null);
-            }
-            return done;
+            return roleServices.roleChanged(change, role, term);
         }
 
         @Override
         public void statusChanged(RedundancyStatus status) {
-            if (pendingStatus.getAndSet(status) == null && !statusListeners.isEmpty()) {
-                try {
-                    dispatcher.execute(() -> {
-                        RedundancyStatus latest = pendingStatus.getAndSet(null);
-                        for (StatusListener l : statusListeners) {
-                            try {
-                                l.statusChanged(latest);
-                            } catch (RuntimeException e) {
-                                log("a status listener failed: " + e);
-                            }
-                        }
-                    });
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    pendingStatus.set(null);
-                }
-            } else if (statusListeners.isEmpty()) {
-                pendingStatus.set(null);
-            }
+            roleServices.statusChanged(status);
         }
 
         @Override
