@@ -104,6 +104,18 @@ public final class MonitorClient implements AutoCloseable {
         return client().probe(server, LinkAccess.probeHello(name));
     }
 
+    /**
+     * Verify from the studio, with no runtime of its own: fetches the partner's running
+     * configuration and compares it with the configuration being edited ({@code row} is the
+     * partner's row in it). Checks that need this server's own address, certificate or project
+     * are left to Verify on the running server.
+     */
+    public CompletableFuture<VerifyResult> verify(scada.redundancy.model.RedundancyConfiguration mine,
+            scada.redundancy.model.Partner row) {
+        InetSocketAddress partner = new InetSocketAddress(row.ipAddress(), row.port());
+        return LinkAccess.verifyFromStudio(client(), partner, name, mine, row);
+    }
+
     /** Asks a running server to Try To Connect to one of its partners (resets its retries and fault). */
     public CompletableFuture<ConnectResult> requestTryToConnect(InetSocketAddress server, String partnerSymbol) {
         return LinkAccess.act(actionClient(), server, name, LinkAccess.TRY_TO_CONNECT, partnerSymbol, timeoutMs,

@@ -31,6 +31,14 @@ public final class LinkAccess {
                 });
     }
 
+    /** Verify from the studio: fetches the partner's configuration and compares it with {@code mine}. */
+    public static java.util.concurrent.CompletableFuture<scada.redundancy.runtime.VerifyResult> verifyFromStudio(
+            LinkClient client, java.net.InetSocketAddress partner, String name,
+            scada.redundancy.model.RedundancyConfiguration mine, scada.redundancy.model.Partner row) {
+        return client.fetchConfigView(partner, probeHello(name))
+                .thenApply(theirs -> Verification.compareFromStudio(mine, row, theirs));
+    }
+
     public static final String TRY_TO_CONNECT = LinkProtocol.ACTION_TRY_TO_CONNECT;
     public static final String VERIFY = LinkProtocol.ACTION_VERIFY;
     public static final String HAND_OVER = LinkProtocol.ACTION_HAND_OVER;

@@ -212,7 +212,7 @@ public final class RedundancyNode {
     }
 
     private void sslContexts() throws SSLException {
-        PinnedTrust trust = new PinnedTrust(() -> trusted, this::certificateRefused);
+        PinnedTrust trust = new PinnedTrust(this::trustedNow, this::certificateRefused);
         refreshTrust();
         serverSsl = SslContextBuilder.forServer(identity.key(), identity.certificate()).trustManager(trust)
                 .clientAuth(ClientAuth.REQUIRE).protocols("TLSv1.3").build();
@@ -220,9 +220,20 @@ public final class RedundancyNode {
                 .protocols("TLSv1.3").build();
     }
 
-    /** The fingerprints trusted now: the partners' pinned ones, the approved ones and our own. */
+    /** Asked at every TLS handshake: an approval with {@code trust} counts at once, without a restart. */
+    private Set<String> trustedNow() {
+        Set<String> approved = trustStore.approved(); // re-read only when the file changed
+        if (approved.isEmpty()) {
+            return trusted;
+        }
+        Set<String> all = new HashSet<>(trusted);
+        all.addAll(approved);
+        return all;
+    }
+
+    /** The fingerprints trusted by configuration: the partners' pinned ones and our own. */
     private void refreshTrust() {
-        Set<String> set = new HashSet<>(trustStore.approved());
+        Set<String> set = new HashSet<>();
         set.add(identity.fingerprint());
         for (Partner p : config.partners()) {
             if (!p.normalizedCertificateSha256().isEmpty()) {

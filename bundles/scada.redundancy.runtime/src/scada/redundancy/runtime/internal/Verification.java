@@ -42,7 +42,7 @@ final class Verification {
             d.add("port mismatch: " + me + " uses " + mine.port() + ", " + them + " uses " + theirs.port()
                     + " (port numbers must match on both servers)");
         }
-        if (!normalize(myRow.ipAddress()).equals(normalize(theirs.address()))) {
+        if (!theirs.address().isEmpty() && !normalize(myRow.ipAddress()).equals(normalize(theirs.address()))) {
             d.add(me + " expects " + them + " at " + myRow.ipAddress() + ", but it runs at " + theirs.address());
         }
         Partner theirRow = their.partners().stream().filter(p -> key(p.symbol()).equals(key(me))).findFirst().orElse(null);
@@ -53,7 +53,7 @@ final class Verification {
             if (!theirRow.activate()) {
                 d.add(them + " has its row for " + me + " switched off (Activate)");
             }
-            if (!normalize(theirRow.ipAddress()).equals(normalize(mine.address()))) {
+            if (!mine.address().isEmpty() && !normalize(theirRow.ipAddress()).equals(normalize(mine.address()))) {
                 d.add(them + " expects " + me + " at " + theirRow.ipAddress() + ", but it runs at " + mine.address());
             }
             if (theirRow.port() != mine.port()) {
@@ -62,7 +62,7 @@ final class Verification {
             timing(d, "Period (ms)", me, myRow.periodMs(), them, theirRow.periodMs());
             timing(d, "Timeout (ms)", me, myRow.timeoutMs(), them, theirRow.timeoutMs());
             timing(d, "Retry Count", me, myRow.retryCount(), them, theirRow.retryCount());
-            if (!theirRow.normalizedCertificateSha256().isEmpty()
+            if (!theirRow.normalizedCertificateSha256().isEmpty() && !mine.certificateFingerprint().isEmpty()
                     && !theirRow.normalizedCertificateSha256().equals(mine.certificateFingerprint())) {
                 d.add(them + " pins a certificate for " + me + " that is not " + me + "'s certificate ("
                         + mine.certificateFingerprint() + ")");
@@ -85,7 +85,7 @@ final class Verification {
             d.add("both " + me + " and " + them + " are set to automatic fail-back; set only the preferred primary to "
                     + "automatic");
         }
-        if (!mine.projectFingerprint().equals(theirs.projectFingerprint())) {
+        if (mine.projectFingerprint() != null && !mine.projectFingerprint().equals(theirs.projectFingerprint())) {
             d.add("the SCADA projects differ (" + shortFp(mine.projectFingerprint()) + " on " + me + ", "
                     + shortFp(theirs.projectFingerprint()) + " on " + them
                     + "): a missing tag, screen or script makes failover unsafe; deploy the same project to both");
@@ -93,10 +93,21 @@ final class Verification {
         IpAddresses.parse(theirs.address()).ifPresent(address -> ConfigurationValidator
                 .validate(their, ValidationContext.boundTo(address)).errors()
                 .forEach(p -> d.add(them + "'s configuration has an error: " + p.path() + ": " + p.message())));
-        if (d.isEmpty() && !mine.setFingerprint().equals(theirs.setFingerprint())) {
+        if (d.isEmpty() && !mine.setFingerprint().isEmpty() && !mine.setFingerprint().equals(theirs.setFingerprint())) {
             d.add(me + " and " + them + " see different redundancy sets (other members or timings)");
         }
         return new VerifyResult(them, d.isEmpty(), d);
+    }
+
+    /**
+     * Verify from the studio: the configuration being edited (This SCADA's view) against the
+     * partner's running configuration. The studio does not know this server's own address,
+     * certificate or project, so those checks are left to Verify on the running server.
+     */
+    static VerifyResult compareFromStudio(RedundancyConfiguration mine, Partner myRow, ConfigView theirs) {
+        ConfigView view = new ConfigView(mine.thisScada().symbol(), "", mine.thisScada().port(),
+                new String(ConfigurationFile.toBytes(mine), StandardCharsets.UTF_8), "", null, "");
+        return compare(view, mine, myRow, theirs);
     }
 
     private static void timing(List<String> d, String field, String me, int mine, String them, int theirs) {

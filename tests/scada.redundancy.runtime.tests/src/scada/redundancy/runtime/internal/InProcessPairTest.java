@@ -47,6 +47,9 @@ public class InProcessPairTest {
     private Events b;
     private RedundancyNode nodeA;
     private RedundancyNode nodeB;
+    private Path dataA;
+    private Path dataB;
+    private RedundancyConfiguration configA;
 
     /** What a node tells: statuses, role changes and channel messages, for the test to wait on. */
     static final class Events implements RedundancyNode.Listener {
@@ -122,13 +125,14 @@ public class InProcessPairTest {
 
     @Before
     public void startPair() throws Exception {
-        Path dataA = temp.newFolder("a").toPath();
-        Path dataB = temp.newFolder("b").toPath();
+        dataA = temp.newFolder("a").toPath();
+        dataB = temp.newFolder("b").toPath();
         String fpA = LinkIdentity.loadOrCreate(dataA, "SCADA-A").fingerprint();
         String fpB = LinkIdentity.loadOrCreate(dataB, "SCADA-B").fingerprint();
         a = new Events();
         b = new Events();
-        nodeA = RedundancyNode.start(new RedundancyNode.Settings("127.0.1.1", dataA, null), config("SCADA-A", "SCADA-B", "127.0.1.2", fpB), a);
+        configA = config("SCADA-A", "SCADA-B", "127.0.1.2", fpB);
+        nodeA = RedundancyNode.start(new RedundancyNode.Settings("127.0.1.1", dataA, null), configA, a);
         nodeB = RedundancyNode.start(new RedundancyNode.Settings("127.0.1.2", dataB, null), config("SCADA-B", "SCADA-A", "127.0.1.1", fpA), b);
         a.await(s -> s.partners().get(0).connected() && !s.starting(), 10_000);
         b.await(s -> s.partners().get(0).connected() && !s.starting(), 10_000);
@@ -246,5 +250,59 @@ public class InProcessPairTest {
         primaryEvents.awaitRole(c -> c.to() == Role.BACKUP && c.cause() == RoleChangeCause.HEALTH_RESTORED, 5000);
         backupEvents.await(s -> !s.partners().get(0).fault(), 5000);
         assertEquals(Role.PRIMARY, (primary == nodeA ? nodeB : nodeA).role());
+    }
+
+    /** The studio, with no runtime of its own: a client identity that SCADA-B approved. */
+    private scada.redundancy.runtime.client.MonitorClient studio(boolean approved) throws Exception {
+        Path dir = temp.newFolder().toPath();
+        scada.redundancy.runtime.client.MonitorClient client = scada.redundancy.runtime.client.MonitorClient.open(dir,
+                "studio", java.util.Set.of(nodeB.fingerprint()), 2000);
+        if (approved) {
+            new scada.redundancy.runtime.tls.TrustStore(dataB).approve(client.fingerprint(), "the studio");
+        }
+        return client;
+    }
+
+    @Test
+    public void theStudioTriesToConnectWithoutARuntime() throws Exception {
+        try (var client = studio(true)) {
+            scada.redundancy.runtime.ConnectResult ok = client.tryToConnect(new java.net.InetSocketAddress("127.0.1.2", port))
+                    .get(10, TimeUnit.SECONDS);
+            assertTrue(ok.detail(), ok.connected());
+            assertEquals("SCADA-B", ok.partnerSymbol());
+            assertTrue(ok.rttMs() > 0);
+            scada.redundancy.runtime.ConnectResult refused = client
+                    .tryToConnect(new java.net.InetSocketAddress("127.0.1.2", port + 1)).get(10, TimeUnit.SECONDS);
+            assertEquals(scada.redundancy.runtime.ConnectResult.Failure.REFUSED, refused.failure());
+        }
+        try (var stranger = studio(false)) {
+            scada.redundancy.runtime.ConnectResult no = stranger.tryToConnect(new java.net.InetSocketAddress("127.0.1.2", port))
+                    .get(10, TimeUnit.SECONDS);
+            assertFalse(no.connected());
+            assertTrue(no.failure() + ": " + no.detail(),
+                    no.failure() == scada.redundancy.runtime.ConnectResult.Failure.AUTHENTICATION_FAILED
+                            || no.failure() == scada.redundancy.runtime.ConnectResult.Failure.NOT_A_REDUNDANCY_SERVER);
+        }
+    }
+
+    @Test
+    public void theStudioVerifiesTheEditedFileAgainstTheRunningPartner() throws Exception {
+        try (var client = studio(true)) {
+            Partner row = configA.partners().get(0);
+            scada.redundancy.runtime.VerifyResult same = client.verify(configA, row).get(10, TimeUnit.SECONDS);
+            assertTrue(same.differences().toString(), same.verified());
+            RedundancyConfiguration edited = configA.withPartner(0, row.withTimeoutMs(900).withRetryCount(5));
+            scada.redundancy.runtime.VerifyResult differs = client.verify(edited, edited.partners().get(0))
+                    .get(10, TimeUnit.SECONDS);
+            assertFalse(differs.verified());
+            assertTrue(differs.differences().toString(),
+                    differs.differences().stream().anyMatch(d -> d.startsWith("Timeout (ms) differs: 900")));
+            assertTrue(differs.differences().toString(),
+                    differs.differences().stream().anyMatch(d -> d.startsWith("Retry Count differs: 5")));
+            RedundancyConfiguration renamed = configA.withThisScada(configA.thisScada().withSymbol("SCADA-Z"));
+            scada.redundancy.runtime.VerifyResult unknown = client.verify(renamed, row).get(10, TimeUnit.SECONDS);
+            assertTrue(unknown.differences().toString(),
+                    unknown.differences().stream().anyMatch(d -> d.contains("does not list SCADA-Z")));
+        }
     }
 }
