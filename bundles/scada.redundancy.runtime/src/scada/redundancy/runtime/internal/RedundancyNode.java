@@ -911,6 +911,7 @@ public final class RedundancyNode {
         }
         boolean wasPrimary = link.reportedRole == Role.PRIMARY;
         link.alive = false;
+        link.updateSendable();
         link.lostDetectedMillis = System.currentTimeMillis();
         log("lost " + link.config.symbol() + (wasPrimary ? " (the primary)" : "") + ": " + why);
         statusChanged();
@@ -1136,6 +1137,11 @@ public final class RedundancyNode {
             budgets.put(key(config.symbol()), budget);
         }
 
+        /** Channel messages are accepted exactly while the status says Connected. */
+        void updateSendable() {
+            budget.connected = alive && outboundReady && !closed;
+        }
+
         // ---- channels ----
 
         void enqueue(String channel, byte[] message) {
@@ -1289,7 +1295,7 @@ public final class RedundancyNode {
         void outboundWelcomed(Hello welcome, String fingerprint) {
             resetChannels();
             outboundReady = true;
-            budget.connected = true;
+            updateSendable();
             retries = 0;
             peerFingerprint = fingerprint;
             if (fault && !faultFromHealth) {
@@ -1316,7 +1322,7 @@ public final class RedundancyNode {
             boolean wasReady = outboundReady;
             outbound = null;
             outboundReady = false;
-            budget.connected = false;
+            updateSendable();
             resetChannels();
             cancel(heartbeatTimer);
             if (closed) {
@@ -1404,6 +1410,7 @@ public final class RedundancyNode {
 
         void heard(Heartbeat hb, long now) {
             alive = true;
+            updateSendable();
             goodbye = false;
             reportedRole = hb.role();
             reportedTerm = Math.max(reportedTerm, hb.term());
@@ -1504,6 +1511,7 @@ public final class RedundancyNode {
             lastHeartbeatMillis = old.lastHeartbeatMillis;
             lastContactNanos = old.lastContactNanos;
             rttMs = old.rttMs;
+            updateSendable();
             if (alive && old.lastHeardNanos >= 0) {
                 lastHeardNanos = old.lastHeardNanos;
                 long left = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs()) - (System.nanoTime() - lastHeardNanos);
