@@ -148,6 +148,9 @@ public final class RedundancyNode {
     private boolean evaluateAfterGrace;
     /** Stepped down, waiting for role-aware services to stop: partners still hear "primary" until HANDOVER. */
     private boolean handingOver;
+    /** A HANDOVER named another server: no election of our own until it claims or its Timeout passes. */
+    private String awaitedSuccessor;
+    private long awaitedUntilNanos;
     private final Map<String, PartnerLink> links = new LinkedHashMap<>();
     private final Set<Channel> monitors = new HashSet<>();
     private final ArrayDeque<RoleChange> roleChanges = new ArrayDeque<>();
@@ -688,6 +691,13 @@ public final class RedundancyNode {
         if (links.values().stream().anyMatch(l -> l.alive && l.reportedRole == Role.PRIMARY)) {
             return;
         }
+        if (awaitedSuccessor != null) {
+            PartnerLink successor = links.get(awaitedSuccessor);
+            if (successor != null && successor.alive && System.nanoTime() - awaitedUntilNanos < 0) {
+                return; // the primary named its successor: let it take the role
+            }
+            awaitedSuccessor = null;
+        }
         if (starting && !links.values().stream().filter(l -> l.config.activate()).allMatch(l -> l.alive)) {
             return; // wait for the allowance: a running primary may still answer
         }
@@ -825,6 +835,7 @@ public final class RedundancyNode {
         }
         long newTerm = term + 1;
         handingOver = true;
+        awaitSuccessor(to);
         stepDown(RoleChangeCause.HANDED_OVER, to, "handed the primary role over to " + to.config.symbol());
         Handover message = new Handover(newTerm, symbol(), to.config.symbol());
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
@@ -932,7 +943,18 @@ public final class RedundancyNode {
             }
         } else if (from.reportedRole == Role.PRIMARY) {
             from.reportedRole = Role.BACKUP; // the successor's heartbeat follows at once
+            PartnerLink successor = links.get(key(h.successor()));
+            if (successor != null) {
+                awaitSuccessor(successor);
+            }
         }
+    }
+
+    /** No election of our own while the named successor takes the role (bounded by its Timeout). */
+    private void awaitSuccessor(PartnerLink successor) {
+        awaitedSuccessor = key(successor.config.symbol());
+        awaitedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(successor.config.timeoutMs());
+        loop.schedule(() -> evaluate(RoleChangeCause.ELECTION, null), successor.config.timeoutMs(), TimeUnit.MILLISECONDS);
     }
 
     private void onFailbackRequest(PartnerLink from) {
