@@ -28,11 +28,6 @@ public enum RoleChangeCause {
     FAILBACK,
     /** This SCADA's Activate was turned off (standalone) or on. */
     REDUNDANCY_SWITCHED,
-    /**
-     * This primary's process was frozen (SIGSTOP, a long pause) for so long that a backup may have
-     * taken over: it steps down at once rather than act on a stale view.
-     */
-    STALLED,
     /** This server's health dropped below the threshold. */
     UNHEALTHY,
     /** This server's health rose above the threshold again. */

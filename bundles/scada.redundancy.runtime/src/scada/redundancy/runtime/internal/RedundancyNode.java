@@ -338,19 +338,20 @@ public final class RedundancyNode {
     }
 
     /**
-     * This process was frozen for {@code stalledMs}. A primary steps down at once: a backup has
-     * likely taken over, and acting on a stale view could drive the plant from two servers. Every
-     * server then waits a short grace (two Periods) before believing any silence or holding an
-     * election, so that the heartbeats that piled up while it was frozen are read first.
+     * This process was frozen for {@code stalledMs} (SIGSTOP, a long pause, a starved machine).
+     * Its partners may have acted on its silence, and the heartbeats they sent meanwhile are
+     * waiting in its sockets: for a short grace it believes no silence and holds no election, so
+     * that it reads them first. A primary whose backup took over then sees the higher term and
+     * steps down at once; a primary whose backup did not is still primary, with no needless
+     * flap of its role-aware services.
      */
     private void onStall(long stalledMs) {
-        long graceMs = Math.max(100, 2 * stallTickMs);
+        long graceMs = Math.max(50, Math.min(stallTickMs, 200));
         graceUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
         log("this process did not run for " + stalledMs + " ms (frozen or paused); no decision for " + graceMs
                 + " ms while the partners' news is read");
-        if (role == Role.PRIMARY && links.values().stream().anyMatch(l -> l.config.activate())) {
-            stepDown(RoleChangeCause.STALLED, null, "this primary was frozen for " + stalledMs
-                    + " ms, longer than Timeout minus Period: a backup may have taken over, so it stepped down at once");
+        for (PartnerLink l : links.values()) {
+            l.sendHeartbeat(); // let the partners know at once that this server runs again
         }
         evaluateLater();
     }
@@ -1589,6 +1590,9 @@ public final class RedundancyNode {
     private final class OutboundHandler extends ChannelInboundHandlerAdapter {
         private final PartnerLink link;
         private boolean welcomed;
+        /** The first real failure before WELCOME (e.g. a TLS 1.3 alert that arrives after our handshake finished). */
+        private Throwable failure;
+        private boolean tlsDone;
 
         OutboundHandler(PartnerLink link) {
             this.link = link;
@@ -1598,6 +1602,7 @@ public final class RedundancyNode {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done) {
                 if (done.isSuccess()) {
+                    tlsDone = true;
                     ctx.writeAndFlush(new Frame(FrameType.HELLO, LinkProtocol.toJson(hello(LinkProtocol.KIND_SERVER))));
                     ctx.executor().schedule(() -> {
                         if (!welcomed && ctx.channel().isActive()) {
@@ -1649,7 +1654,15 @@ public final class RedundancyNode {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (!welcomed && link.outbound == ctx.channel()) {
-                link.connectFailed(new java.nio.channels.ClosedChannelException());
+                if (failure == null && tlsDone) {
+                    // TLS 1.3: the server checks our certificate after our side of the handshake is done.
+                    // A redundancy server that refuses us otherwise sends REJECT; closing at once means
+                    // it did not accept our certificate.
+                    failure = new javax.net.ssl.SSLHandshakeException(link.config.symbol()
+                            + " closed the connection before answering HELLO: it does not trust this server's certificate"
+                            + " (SHA-256 " + identity.fingerprint() + ")");
+                }
+                link.connectFailed(failure != null ? failure : new java.nio.channels.ClosedChannelException());
                 return;
             }
             link.outboundClosed(ctx.channel());
@@ -1657,6 +1670,9 @@ public final class RedundancyNode {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!welcomed && failure == null) {
+                failure = cause;
+            }
             log("link to " + link.config.symbol() + ": " + LinkChannels.describe(cause) + "; closing the connection");
             ctx.close();
         }

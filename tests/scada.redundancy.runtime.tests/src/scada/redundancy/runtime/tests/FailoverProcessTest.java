@@ -1,0 +1,274 @@
+package scada.redundancy.runtime.tests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import scada.redundancy.cli.harness.RedundancySet;
+import scada.redundancy.cli.harness.ServerProcess;
+import scada.redundancy.model.Failback;
+import scada.redundancy.model.RedundancyConfiguration;
+import scada.redundancy.runtime.ConnectResult;
+import scada.redundancy.runtime.RedundancyStatus;
+import scada.redundancy.runtime.Role;
+import scada.redundancy.runtime.RoleChange;
+import scada.redundancy.runtime.RoleChangeCause;
+import scada.redundancy.runtime.VerifyResult;
+
+/**
+ * Real server processes on loopback (SCADA-A on 127.0.0.1, SCADA-B on 127.0.0.2, ... all on port
+ * 8000), killed, frozen, stopped and restarted. Period 200 ms, Timeout 600 ms. Every wait
+ * follows the servers' status events with an explicit bound; assertions are on roles and on the
+ * role-change records (cause, term, peer), never on how many ms something took.
+ */
+public class FailoverProcessTest {
+    private static final int PERIOD = 200;
+    private static final int TIMEOUT = 600;
+    private static final Duration STABLE = Duration.ofSeconds(40);
+    private static final Duration SOON = Duration.ofSeconds(15);
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private RedundancySet set;
+
+    private RedundancySet start(int servers, int retryCount,
+            BiFunction<Integer, RedundancyConfiguration, RedundancyConfiguration> adjust) throws Exception {
+        set = new RedundancySet(temp.newFolder().toPath(), servers, PERIOD, TIMEOUT, retryCount, adjust, List.of());
+        return set.startAll();
+    }
+
+    @After
+    public void stopAll() throws Exception {
+        if (set != null) {
+            set.close();
+            for (ServerProcess s : set.servers()) {
+                if (Files.exists(s.log())) {
+                    String log = Files.readString(s.log());
+                    assertFalse(s.log() + " shows an uncaught exception:\n" + log,
+                            log.contains("Exception in thread") || log.contains("NullPointerException"));
+                }
+            }
+        }
+    }
+
+    private static RoleChange lastTo(RedundancyStatus s, Role role) {
+        return s.roleChanges().stream().filter(c -> c.to() == role).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError(s.symbol() + " never became " + role + ": " + s.roleChanges()));
+    }
+
+    private RedundancyStatus awaitRole(int server, Role role) throws Exception {
+        return set.server(server).await(set.monitor(), s -> s.role() == role, SOON, role.jsonName());
+    }
+
+    @Test
+    public void simultaneousStartElectsExactlyOnePrimary() throws Exception {
+        start(2, 3, null);
+        int primary = set.awaitStable(STABLE);
+        int backup = 1 - primary;
+        assertEquals(RoleChangeCause.STARTUP_ELECTION, lastTo(set.status(primary), Role.PRIMARY).cause());
+        assertTrue(set.status(backup).roleChanges().stream().noneMatch(c -> c.to() == Role.PRIMARY));
+        assertEquals(set.status(primary).term(), set.status(backup).term());
+    }
+
+    @Test
+    public void killMinus9FailsOverAtOnceAndTheOldPrimaryComesBackAsBackup() throws Exception {
+        start(2, 3, null);
+        int primary = set.awaitStable(STABLE);
+        int backup = 1 - primary;
+        long term = set.status(primary).term();
+        set.server(primary).kill();
+        RoleChange takeover = lastTo(awaitRole(backup, Role.PRIMARY), Role.PRIMARY);
+        assertEquals(RoleChangeCause.CONNECTION_REFUSED, takeover.cause());
+        assertEquals(RedundancySet.symbol(primary), takeover.peer());
+        assertEquals(term + 1, takeover.term());
+        assertTrue("the fast path does not wait for Timeout: " + takeover.failoverMs(), takeover.failoverMs() < TIMEOUT);
+        set.server(primary).start();
+        assertEquals("fail-back is manual: the old primary stays backup", backup, set.awaitStable(STABLE));
+        RedundancyStatus back = set.status(primary);
+        assertEquals(Role.BACKUP, back.role());
+        assertEquals(term + 1, back.term());
+        assertEquals(RoleChangeCause.JOINED_AS_BACKUP, back.roleChanges().get(back.roleChanges().size() - 1).cause());
+    }
+
+    @Test
+    public void aGracefulStopHandsOverAtOnce() throws Exception {
+        start(2, 3, null);
+        int primary = set.awaitStable(STABLE);
+        int backup = 1 - primary;
+        assertTrue("SIGTERM ends the process", set.server(primary).terminate(Duration.ofSeconds(10)));
+        RoleChange takeover = lastTo(awaitRole(backup, Role.PRIMARY), Role.PRIMARY);
+        assertEquals(RoleChangeCause.GRACEFUL_HANDOVER, takeover.cause());
+        assertEquals(RedundancySet.symbol(primary), takeover.peer());
+        assertTrue(Files.readString(set.server(primary).log()).contains("cause=handed-over"));
+    }
+
+    @Test
+    public void aFrozenPrimaryIsReplacedAfterTimeoutAndStepsDownWhenItWakes() throws Exception {
+        start(2, 3, null);
+        int primary = set.awaitStable(STABLE);
+        int backup = 1 - primary;
+        set.server(primary).freeze();
+        RoleChange takeover = lastTo(awaitRole(backup, Role.PRIMARY), Role.PRIMARY);
+        assertEquals(RoleChangeCause.TIMEOUT, takeover.cause());
+        assertTrue("silence waits the full Timeout: " + takeover.failoverMs(), takeover.failoverMs() >= TIMEOUT);
+        set.server(primary).thaw();
+        RedundancyStatus woken = awaitRole(primary, Role.BACKUP);
+        RoleChange down = woken.roleChanges().get(woken.roleChanges().size() - 1);
+        assertEquals(down.toString(), RoleChangeCause.HIGHER_TERM, down.cause());
+        assertEquals(backup, set.awaitStable(STABLE));
+    }
+
+    @Test
+    public void aFrozenBackupDoesNotPreemptThePrimaryWhenItWakes() throws Exception {
+        start(2, 3, null);
+        int primary = set.awaitStable(STABLE);
+        int backup = 1 - primary;
+        set.server(backup).freeze();
+        // The primary notices the silence: the backup was frozen for longer than Timeout.
+        set.server(primary).await(set.monitor(), s -> !s.partners().get(0).connected(), SOON, "backup lost");
+        set.server(backup).thaw();
+        assertEquals(primary, set.awaitStable(STABLE));
+        assertTrue(set.status(backup).roleChanges().stream().noneMatch(c -> c.to() == Role.PRIMARY));
+        assertTrue(set.status(primary).roleChanges().stream().noneMatch(c -> c.from() == Role.PRIMARY));
+    }
+
+    @Test
+    public void automaticFailBackReturnsTheRoleToThePreferredServer() throws Exception {
+        start(2, 3, (i, c) -> i == 0 ? c.withThisScada(c.thisScada().withFailback(Failback.AUTOMATIC)) : c);
+        int primary = set.awaitStable(STABLE);
+        assertEquals("SCADA-A ranks first at startup", 0, primary);
+        set.server(0).kill();
+        awaitRole(1, Role.PRIMARY);
+        set.server(0).start();
+        RedundancyStatus back = set.server(0).await(set.monitor(), s -> s.role() == Role.PRIMARY, SOON, "primary again");
+        assertEquals(RoleChangeCause.GRACEFUL_HANDOVER, lastTo(back, Role.PRIMARY).cause());
+        assertEquals(0, set.awaitStable(STABLE));
+        RoleChange gave = set.status(1).roleChanges().get(set.status(1).roleChanges().size() - 1);
+        assertEquals(RoleChangeCause.HANDED_OVER, gave.cause());
+    }
+
+    @Test
+    public void withThreeServersExactlyOneBackupTakesOver() throws Exception {
+        start(3, 3, null);
+        int primary = set.awaitStable(STABLE);
+        set.server(primary).kill();
+        int next = set.awaitStable(STABLE);
+        assertTrue(next != primary);
+        long term = set.status(next).term();
+        for (int i = 0; i < 3; i++) {
+            if (i != primary) {
+                RedundancyStatus s = set.status(i);
+                assertEquals(i == next ? Role.PRIMARY : Role.BACKUP, s.role());
+                assertEquals(term, s.term());
+            }
+        }
+    }
+
+    @Test
+    public void retriesExhaustedShowFaultAndTryToConnectClearsIt() throws Exception {
+        start(2, 2, null);
+        int primary = set.awaitStable(STABLE);
+        int backup = 1 - primary;
+        set.server(backup).kill();
+        RedundancyStatus faulted = set.server(primary).await(set.monitor(), s -> s.partners().get(0).fault(), SOON, "partner fault");
+        assertTrue(faulted.partners().get(0).faultReason(), faulted.partners().get(0).faultReason().contains("after 2 retries"));
+        ConnectResult refused = set.monitor().requestTryToConnect(set.server(primary).endpoint(), RedundancySet.symbol(backup))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertFalse(refused.connected());
+        assertEquals(ConnectResult.Failure.REFUSED, refused.failure());
+        set.server(backup).start();
+        set.server(backup).await(set.monitor(), s -> s.partners().get(0).connected(), STABLE, "connected again");
+        ConnectResult ok = set.monitor().requestTryToConnect(set.server(primary).endpoint(), RedundancySet.symbol(backup))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(ok.detail(), ok.connected());
+        assertEquals(RedundancySet.symbol(backup), ok.partnerSymbol());
+        set.server(primary).await(set.monitor(), s -> !s.partners().get(0).fault() && s.partners().get(0).connected(), SOON,
+                "fault cleared");
+    }
+
+    @Test
+    public void aPeerWithTheWrongCertificateIsRefusedAndShownAsSuch() throws Exception {
+        String wrong = "ab".repeat(32);
+        start(2, 1, (i, c) -> i == 1 ? c.withPartner(0, c.partners().get(0).withCertificateSha256(wrong)) : c);
+        for (int i = 0; i < 2; i++) {
+            RedundancyStatus s = set.server(i).await(set.monitor(), x -> !x.starting() && x.partners().get(0).fault(), STABLE,
+                    "partner fault");
+            assertFalse(s.partners().get(0).connected());
+        }
+        RedundancyStatus a = set.status(0);
+        assertTrue(a.partners().get(0).faultReason(), a.partners().get(0).faultReason().contains("authentication failed")
+                || a.partners().get(0).faultReason().contains("refused"));
+        RedundancyStatus b = set.status(1);
+        assertTrue(b.note(), b.note().contains("refused untrusted link certificate"));
+    }
+
+    @Test
+    public void verifyFindsEveryTimingMismatch() throws Exception {
+        start(2, 3, null);
+        set.awaitStable(STABLE);
+        VerifyResult same = set.monitor().requestVerify(set.server(0).endpoint(), "SCADA-B").get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(same.differences().toString(), same.verified());
+        set.reconfigure(1, c -> c.withPartner(0, c.partners().get(0).withTimeoutMs(900)));
+        set.server(1).await(set.monitor(), s -> true, SOON, "running");
+        VerifyResult differs = null;
+        long deadline = System.nanoTime() + SOON.toNanos();
+        while (System.nanoTime() < deadline) { // the file watcher applies the change asynchronously
+            differs = set.monitor().requestVerify(set.server(0).endpoint(), "SCADA-B").get(10, java.util.concurrent.TimeUnit.SECONDS);
+            if (!differs.verified()) {
+                break;
+            }
+            set.server(1).await(set.monitor(), s -> true, Duration.ofSeconds(1), "status");
+        }
+        assertFalse(differs.verified());
+        assertTrue(differs.differences().toString(), differs.differences().contains(
+                "Timeout (ms) differs: 600 on SCADA-A's row for SCADA-B, 900 on SCADA-B's row for SCADA-A"));
+        set.awaitStable(STABLE); // still exactly one primary after the reload
+    }
+
+    @Test
+    public void activateOffRunsStandaloneAndOnAgainRejoins() throws Exception {
+        start(2, 3, null);
+        int primary = set.awaitStable(STABLE);
+        int backup = 1 - primary;
+        set.reconfigure(backup, c -> c.withThisScada(c.thisScada().withActivate(false)));
+        set.server(primary).await(set.monitor(), s -> !s.partners().get(0).connected(), SOON, "backup gone standalone");
+        assertTrue(Files.readString(set.server(backup).log()).contains("cause=redundancy-switched"));
+        set.reconfigure(backup, c -> c.withThisScada(c.thisScada().withActivate(true)));
+        assertEquals(primary, set.awaitStable(STABLE));
+        assertEquals(Role.BACKUP, set.status(backup).role());
+    }
+
+    @Test
+    public void garbageOnTheRedundancyPortNeverHarmsTheServer() throws Exception {
+        start(2, 3, null);
+        int primary = set.awaitStable(STABLE);
+        for (byte[] junk : new byte[][] { "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), new byte[70_000],
+                { 0x16, 0x03, 0x01, 0x7f, (byte) 0xff, 1, 2, 3 } }) {
+            try (Socket socket = new Socket("127.0.0.1", RedundancySet.PORT); OutputStream out = socket.getOutputStream()) {
+                out.write(junk);
+                out.flush();
+                socket.setSoTimeout(5000);
+                int read = socket.getInputStream().read(new byte[1024]); // the server answers with an alert or closes
+                assertTrue(read >= -1);
+            } catch (java.net.SocketException e) {
+                // a reset by the server is a fine answer to garbage
+            }
+        }
+        assertEquals(primary, set.awaitStable(STABLE));
+        assertTrue(set.server(0).isAlive() && set.server(1).isAlive());
+    }
+}
