@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "scada-redundancy", mixinStandardHelpOptions = true, version = "Duplex 0.1.0",
         description = "SCADA server redundancy: configuration check, runtime status.",
-        subcommands = { CheckCommand.class, DemoCommand.class, ServerCommand.class, StatusCommand.class,
+        subcommands = { CheckCommand.class, DemoCommand.class, BenchCommand.class, ServerCommand.class, StatusCommand.class,
                 ActionCommands.TryConnect.class, ActionCommands.Verify.class, ActionCommands.HandOver.class,
                 FingerprintCommand.class, TrustCommand.class })
 public final class DuplexCommand implements Runnable {
