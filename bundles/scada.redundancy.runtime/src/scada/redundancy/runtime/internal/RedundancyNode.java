@@ -85,6 +85,8 @@ public final class RedundancyNode {
     static final int SLOW_RETRY_MIN_MS = 30_000;
     /** A graceful stop waits this long for the successor to announce itself primary. */
     static final int HANDOVER_WAIT_MS = 1000;
+    /** Connects that test whether a reset partner's process is gone (see PartnerLink.probe). */
+    static final int CRASH_PROBES = 4;
     /** The longest a hand-over waits for this server's role-aware services to stop. */
     static final int ROLE_DISPATCH_LIMIT_MS = 5000;
 
@@ -1411,20 +1413,37 @@ public final class RedundancyNode {
             }
             crashProbeRunning = true;
             lastContactNanos = Math.max(lastContactNanos, System.nanoTime()); // the reset is its last sign of life
+            probe(1);
+        }
+
+        /**
+         * One plain TCP connect to the partner's port. A dying process's kernel closes its
+         * connections and its listening socket one after the other: a probe right after the reset
+         * can still land in the dying listener's backlog and prove nothing, so an inconclusive
+         * probe is repeated a few times (25, 50, 75 ms later) before the Timeout is left to decide.
+         */
+        private void probe(int attempt) {
             new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(100, config.timeoutMs()))
                     .handler(new ChannelInboundHandlerAdapter())
                     .connect(remote(), new InetSocketAddress(settings.bindAddress(), 0))
                     .addListener((ChannelFutureListener) f -> {
-                        crashProbeRunning = false;
                         if (f.isSuccess()) {
                             f.channel().close();
+                        }
+                        if (closed || !alive) {
+                            crashProbeRunning = false;
                             return;
                         }
-                        if (LinkChannels.classify(f.cause()) == Failure.REFUSED && !closed) {
+                        if (!f.isSuccess() && LinkChannels.classify(f.cause()) == Failure.REFUSED) {
+                            crashProbeRunning = false;
                             onPartnerLost(this, RoleChangeCause.CONNECTION_REFUSED,
                                     "its link was reset and " + config.ipAddress() + ":" + config.port()
                                             + " refuses connections: its process is gone");
+                        } else if (attempt < CRASH_PROBES) {
+                            loop.schedule(() -> probe(attempt + 1), 25L * attempt, TimeUnit.MILLISECONDS);
+                        } else {
+                            crashProbeRunning = false;
                         }
                     });
         }
