@@ -2,6 +2,7 @@ package scada.redundancy.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -89,8 +90,15 @@ public record RedundancyConfiguration(LocalServer thisScada, List<Partner> partn
         return Partner.defaults(no, symbol, "", thisScada.port());
     }
 
+    /** Whether a Symbol is taken, compared as the validator compares Symbols (trimmed, ignoring case). */
     private boolean symbolInUse(String symbol) {
-        return thisScada.symbol().equals(symbol) || partners.stream().anyMatch(p -> p.symbol().equals(symbol));
+        String key = symbolKey(symbol);
+        return symbolKey(thisScada.symbol()).equals(key)
+                || partners.stream().anyMatch(p -> symbolKey(p.symbol()).equals(key));
+    }
+
+    private static String symbolKey(String symbol) {
+        return symbol.strip().toLowerCase(Locale.ROOT);
     }
 
     /** The partners whose Activate is on. */
