@@ -122,17 +122,18 @@ public final class ConfigurationReader {
                 if (!seen.add(name)) {
                     throw failHere(name, Messages.format("read.duplicateField", name));
                 }
-                p.nextToken();
-                if (FORMAT.equals(name)) {
-                    continue; // checked in pass one
-                } else if (Section.THIS_SCADA.jsonName().equals(name)) {
-                    local = localServer(readObject(Section.THIS_SCADA, Section.THIS_SCADA.jsonName(), -1));
-                } else if (Section.PARTNERS.jsonName().equals(name)) {
-                    partners = readPartners();
-                } else {
+                if (!FORMAT.equals(name) && !Section.THIS_SCADA.jsonName().equals(name)
+                        && !Section.PARTNERS.jsonName().equals(name)) {
+                    // reported at the name, as an unknown field of a row is
                     throw failHere(name, Messages.format("read.unknownField", name, "the file",
                             String.join(", ", FORMAT, Section.THIS_SCADA.jsonName(), Section.PARTNERS.jsonName())));
                 }
+                p.nextToken();
+                if (Section.THIS_SCADA.jsonName().equals(name)) {
+                    local = localServer(readObject(Section.THIS_SCADA, Section.THIS_SCADA.jsonName(), -1));
+                } else if (Section.PARTNERS.jsonName().equals(name)) {
+                    partners = readPartners();
+                } // "format" was checked in pass one
             }
             if (p.nextToken() != null) {
                 throw failHere(null, Messages.get("read.trailing"));
