@@ -228,9 +228,10 @@ public final class ConfigurationReader {
         }
         if (p.getNumberType() != JsonParser.NumberType.INT) {
             String digits = p.getText();
-            throw failHere(path, Messages.format("read.expected.integerRange",
+            boolean negative = digits.startsWith("-");
+            throw failHere(path, Messages.format(negative ? "read.expected.integerBelowRange" : "read.expected.integerRange",
                     digits.length() > 24 ? digits.substring(0, 20) + "... (" + digits.length() + " digits)" : digits,
-                    Integer.MAX_VALUE));
+                    negative ? Integer.MIN_VALUE : Integer.MAX_VALUE));
         }
         return p.getIntValue();
     }
