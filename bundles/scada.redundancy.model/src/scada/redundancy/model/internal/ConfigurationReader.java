@@ -98,7 +98,7 @@ public final class ConfigurationReader {
     private void checkVersion() throws IOException, ConfigurationReadException {
         JsonParser p = parser;
         if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-            throw failHere(FORMAT, Messages.format("read.format.invalid", p.getText(), ConfigurationFile.FORMAT_VERSION));
+            throw failHere(FORMAT, Messages.format("read.format.notInteger", describe(), ConfigurationFile.FORMAT_VERSION));
         }
         int version = p.getIntValue();
         if (version > ConfigurationFile.FORMAT_VERSION) {
