@@ -7,6 +7,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 import scada.redundancy.model.internal.ConfigurationReader;
 import scada.redundancy.model.internal.ConfigurationWriter;
@@ -91,9 +93,14 @@ public final class ConfigurationFile {
         byte[] bytes = toBytes(configuration);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        // Not Files.createTempFile: its file is private (rw-------), and the move would give the
+        // configuration those permissions. The new file is created like any other, then takes the
+        // permissions of the file it replaces.
+        Path temp = dir.resolve("." + file.getFileName() + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         try {
-            Files.write(temp, bytes);
+            Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            copyPermissions(file, temp);
             try {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -101,6 +108,17 @@ public final class ConfigurationFile {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Gives {@code to} the POSIX permissions of {@code from}, if it exists and the file system has them. */
+    private static void copyPermissions(Path from, Path to) {
+        try {
+            if (Files.exists(from)) {
+                Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // not POSIX, or not allowed: the new file keeps the permissions of a new file
         }
     }
 
