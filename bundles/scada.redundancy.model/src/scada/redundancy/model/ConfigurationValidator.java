@@ -4,6 +4,7 @@ import static scada.redundancy.model.ConfigField.*;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,9 @@ public final class ConfigurationValidator {
     public static ValidationReport validate(RedundancyConfiguration configuration, ValidationContext context) {
         List<Problem> problems = new ArrayList<>();
         new Run(configuration, context, problems).all();
+        // The rules run in the order they need (a duplicate address needs a valid port); the report
+        // is in the order of the screen. The sort is stable: one field's problems keep their order.
+        problems.sort(Comparator.comparingInt(Problem::partnerIndex).thenComparing(Problem::field));
         return new ValidationReport(problems);
     }
 
