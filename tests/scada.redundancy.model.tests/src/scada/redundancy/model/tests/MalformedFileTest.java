@@ -2,7 +2,6 @@ package scada.redundancy.model.tests;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -119,8 +118,7 @@ public class MalformedFileTest {
     @Test
     public void aFileCutAtAnyPointBeforeItsLastBraceIsRefused() {
         byte[] bytes = ConfigurationFile.toBytes(sample());
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        int lastBrace = text.getBytes(StandardCharsets.UTF_8).length - 2; // the file ends with "}\n"
+        int lastBrace = bytes.length - 2; // the file ends with "}\n"
         assertEquals('}', (char) bytes[lastBrace]);
         for (int length = 0; length <= lastBrace; length++) {
             byte[] cut = java.util.Arrays.copyOf(bytes, length);
@@ -436,9 +434,8 @@ public class MalformedFileTest {
 
     @Test
     public void aUtf16FileIsRefused() {
-        refused(ConfigurationFile.toBytes(sample()).length == 0 ? new byte[0]
-                : new String(ConfigurationFile.toBytes(sample()), StandardCharsets.UTF_8)
-                        .getBytes(StandardCharsets.UTF_16));
+        refused(new String(ConfigurationFile.toBytes(sample()), StandardCharsets.UTF_8)
+                .getBytes(StandardCharsets.UTF_16));
     }
 
     // --- syntax -------------------------------------------------------------------------------
@@ -476,9 +473,7 @@ public class MalformedFileTest {
     public void noHalfReadConfigurationLeaksOut() {
         // the error is at the very end; all rows before it were fine
         String text = "{\"format\": 1, \"partners\": [{\"symbol\": \"A\"}, {\"symbol\": \"B\"}, {\"symbol\": 3}]}";
-        ConfigurationReadException e = refused(text);
-        assertNull(null);
-        assertEquals("partners[2].symbol", e.fieldPath());
+        assertEquals("partners[2].symbol", refused(text).fieldPath());
     }
 
     @Test
