@@ -167,6 +167,23 @@ public class IpAddressRulesTest {
     }
 
     @Test
+    public void anIpv4MappedIpv6AddressIsADuplicateOfTheIpv4Address() {
+        RedundancyConfiguration c = valid().withPartnerAdded(1,
+                Partner.defaults(2, "SCADA-C", "::ffff:192.168.1.11", 8000));
+        error(c, PARTNER_IP_ADDRESS, 1);
+    }
+
+    @Test
+    public void textOfLiteralCharactersThatIsNoLiteralIsRefused() {
+        // made of the characters of an IPv6 literal, but not starting like one
+        refused(".:1");
+        refused(".::1");
+        refused("..:");
+        refused(":");
+        refused("fe80::1%");
+    }
+
+    @Test
     public void parsingNeverReturnsAnAddressForTextThatIsNotALiteral() {
         assertFalse(IpAddresses.parse(null).isPresent());
         assertFalse(IpAddresses.parse("").isPresent());
