@@ -130,6 +130,31 @@ public class RoundTripTest {
     }
 
     @Test
+    public void aFileLargerThanMaxFileBytesIsRefusedWithoutReadingIt() throws Exception {
+        Path file = dir.resolve(ConfigurationFile.DEFAULT_FILE_NAME);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(ConfigurationFile.MAX_FILE_BYTES + 1L); // sparse: costs no disk
+        }
+        try {
+            ConfigurationFile.read(file);
+            fail("read an oversized file");
+        } catch (ConfigurationReadException e) {
+            assertEquals(file.toString(), e.source());
+            assertTrue(e.reason(), e.reason().contains(String.valueOf(ConfigurationFile.MAX_FILE_BYTES + 1L)));
+        }
+    }
+
+    @Test
+    public void aDirectoryIsRefusedAsAConfigurationFile() {
+        try {
+            ConfigurationFile.read(dir);
+            fail("read a directory");
+        } catch (ConfigurationReadException e) {
+            assertEquals(dir.toString(), e.source());
+        }
+    }
+
+    @Test
     public void aReadErrorInAFileNamesTheFileAndLine() throws Exception {
         Path file = dir.resolve(ConfigurationFile.DEFAULT_FILE_NAME);
         Files.writeString(file, "{\n  \"format\": 1,\n  \"thisScada\": {\"port\": \"x\"}\n}\n");
