@@ -3,10 +3,14 @@ package scada.redundancy.model;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 import scada.redundancy.model.internal.ConfigurationReader;
 import scada.redundancy.model.internal.ConfigurationWriter;
@@ -91,9 +95,21 @@ public final class ConfigurationFile {
         byte[] bytes = toBytes(configuration);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        // Not Files.createTempFile: its file is private (rw-------), and the move would give the
+        // configuration those permissions. The new file is created like any other, then takes the
+        // permissions of the file it replaces.
+        Path temp = dir.resolve("." + file.getFileName() + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         try {
-            Files.write(temp, bytes);
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                // on the disk before the name points at it: else a power loss can leave an empty file
+                out.force(true);
+            }
+            copyPermissions(file, temp);
             try {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -101,6 +117,17 @@ public final class ConfigurationFile {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Gives {@code to} the POSIX permissions of {@code from}, if it exists and the file system has them. */
+    private static void copyPermissions(Path from, Path to) {
+        try {
+            if (Files.exists(from)) {
+                Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // not POSIX, or not allowed: the new file keeps the permissions of a new file
         }
     }
 

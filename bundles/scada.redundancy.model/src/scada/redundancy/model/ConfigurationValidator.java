@@ -4,6 +4,7 @@ import static scada.redundancy.model.ConfigField.*;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,9 @@ public final class ConfigurationValidator {
     public static ValidationReport validate(RedundancyConfiguration configuration, ValidationContext context) {
         List<Problem> problems = new ArrayList<>();
         new Run(configuration, context, problems).all();
+        // The rules run in the order they need (a duplicate address needs a valid port); the report
+        // is in the order of the screen. The sort is stable: one field's problems keep their order.
+        problems.sort(Comparator.comparingInt(Problem::partnerIndex).thenComparing(Problem::field));
         return new ValidationReport(problems);
     }
 
@@ -66,6 +70,8 @@ public final class ConfigurationValidator {
             if (!validPort(local.port())) {
                 error(THIS_PORT, -1, Messages.format("port.range", local.port()), Messages.get("port.range.fix"), null);
             }
+            text(THIS_DATABASE, -1, local.database());
+            text(THIS_COMMENT, -1, local.comment());
             if (local.enableDbSync() && local.database().isBlank()) {
                 error(THIS_DATABASE, -1, Messages.get("dbsync.database.missing"),
                         Messages.get("dbsync.database.missing.fix"), new QuickFix(Messages.get("dbsync.turnOff.fix"),
@@ -86,6 +92,10 @@ public final class ConfigurationValidator {
 
         private void partner(int i, Partner p, Map<String, Integer> symbols, Map<Integer, Integer> numbers,
                 Map<String, Integer> endpoints) {
+            if (i == ConfigurationFile.MAX_PARTNERS) {
+                error(PARTNER_NO, i, Messages.format("partners.tooMany", i + 1, ConfigurationFile.MAX_PARTNERS),
+                        Messages.format("partners.tooMany.fix", i + 1), null);
+            }
             if (p.no() <= 0) {
                 error(PARTNER_NO, i, Messages.format("no.positive", p.no()), Messages.get("no.fix"), renumber(i));
             } else {
@@ -140,6 +150,7 @@ public final class ConfigurationValidator {
             }
 
             timing(i, p);
+            text(PARTNER_COMMENT, i, p.comment());
 
             if (p.retryCount() < 0) {
                 error(PARTNER_RETRY_COUNT, i, Messages.format("retry.negative", p.retryCount()),
@@ -205,6 +216,17 @@ public final class ConfigurationValidator {
                 error(field, i, Messages.get("symbol.control"), Messages.get("symbol.control.fix"), null);
             }
             return true;
+        }
+
+        /**
+         * A free text longer than the file holds: saved, the file could not be read again. (Symbol,
+         * IP Address and certificate have stricter rules of their own.)
+         */
+        private void text(ConfigField field, int i, String text) {
+            if (text.length() > ConfigurationFile.MAX_TEXT_LENGTH) {
+                error(field, i, Messages.format("text.long", text.length(), ConfigurationFile.MAX_TEXT_LENGTH),
+                        Messages.format("text.long.fix", ConfigurationFile.MAX_TEXT_LENGTH), null);
+            }
         }
 
         private void error(ConfigField field, int i, String message, String howToFix, QuickFix fix) {

@@ -12,7 +12,11 @@ import java.util.regex.Pattern;
  */
 public final class IpAddresses {
     private static final Pattern IPV4 = Pattern.compile("(0|[1-9]\\d{0,2})(\\.(0|[1-9]\\d{0,2})){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[0-9A-Za-z_.-]+)?");
+    /*
+     * Must start with a hex digit or a colon: only then does InetAddress take the text for a
+     * literal. Text such as ".:1" would otherwise be looked up as a host name.
+     */
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*(%[0-9A-Za-z_.-]+)?");
 
     private IpAddresses() {
     }

@@ -2,7 +2,10 @@ package scada.redundancy.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The redundancy configuration of one server: the "This SCADA" row and the ordered "Partners"
@@ -57,9 +60,21 @@ public record RedundancyConfiguration(LocalServer thisScada, List<Partner> partn
         return withPartners(copy);
     }
 
-    /** The smallest No greater than every partner's No: the number a new row gets. */
+    /**
+     * The number a new row gets: one more than the largest No in use, and at least 1. If the largest
+     * No is {@link Integer#MAX_VALUE}, the smallest positive No not in use.
+     */
     public int nextPartnerNo() {
-        return partners.stream().mapToInt(Partner::no).max().orElse(0) + 1;
+        int max = partners.stream().mapToInt(Partner::no).max().orElse(0);
+        if (max < Integer.MAX_VALUE) {
+            return Math.max(max, 0) + 1;
+        }
+        Set<Integer> used = partners.stream().map(Partner::no).collect(Collectors.toSet());
+        int no = 1;
+        while (used.contains(no)) {
+            no++;
+        }
+        return no;
     }
 
     /**
@@ -75,8 +90,15 @@ public record RedundancyConfiguration(LocalServer thisScada, List<Partner> partn
         return Partner.defaults(no, symbol, "", thisScada.port());
     }
 
+    /** Whether a Symbol is taken, compared as the validator compares Symbols (trimmed, ignoring case). */
     private boolean symbolInUse(String symbol) {
-        return thisScada.symbol().equals(symbol) || partners.stream().anyMatch(p -> p.symbol().equals(symbol));
+        String key = symbolKey(symbol);
+        return symbolKey(thisScada.symbol()).equals(key)
+                || partners.stream().anyMatch(p -> symbolKey(p.symbol()).equals(key));
+    }
+
+    private static String symbolKey(String symbol) {
+        return symbol.strip().toLowerCase(Locale.ROOT);
     }
 
     /** The partners whose Activate is on. */

@@ -46,6 +46,8 @@ public final class ConfigurationReader {
     private final String source;
     private final Map<String, SourceLocation> locations = new HashMap<>();
     private JsonParser parser;
+    /** The path of the object whose fields are being read ({@code null} for the file's object). */
+    private String objectPath;
 
     public ConfigurationReader(String source) {
         this.source = source;
@@ -64,6 +66,9 @@ public final class ConfigurationReader {
             return new LoadedConfiguration(readConfiguration(text), locations);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
+            if ((at == null || at.getLineNr() <= 0) && parser != null) {
+                throw limitExceeded(text, e);
+            }
             throw fail(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), null,
                     Messages.format("read.syntax", firstLine(e.getOriginalMessage())));
         } catch (IOException e) {
@@ -93,7 +98,7 @@ public final class ConfigurationReader {
     private void checkVersion() throws IOException, ConfigurationReadException {
         JsonParser p = parser;
         if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-            throw failHere(FORMAT, Messages.format("read.format.invalid", p.getText(), ConfigurationFile.FORMAT_VERSION));
+            throw failHere(FORMAT, Messages.format("read.format.notInteger", describe(), ConfigurationFile.FORMAT_VERSION));
         }
         int version = p.getIntValue();
         if (version > ConfigurationFile.FORMAT_VERSION) {
@@ -117,17 +122,18 @@ public final class ConfigurationReader {
                 if (!seen.add(name)) {
                     throw failHere(name, Messages.format("read.duplicateField", name));
                 }
-                p.nextToken();
-                if (FORMAT.equals(name)) {
-                    continue; // checked in pass one
-                } else if (Section.THIS_SCADA.jsonName().equals(name)) {
-                    local = localServer(readObject(Section.THIS_SCADA, Section.THIS_SCADA.jsonName(), -1));
-                } else if (Section.PARTNERS.jsonName().equals(name)) {
-                    partners = readPartners();
-                } else {
+                if (!FORMAT.equals(name) && !Section.THIS_SCADA.jsonName().equals(name)
+                        && !Section.PARTNERS.jsonName().equals(name)) {
+                    // reported at the name, as an unknown field of a row is
                     throw failHere(name, Messages.format("read.unknownField", name, "the file",
                             String.join(", ", FORMAT, Section.THIS_SCADA.jsonName(), Section.PARTNERS.jsonName())));
                 }
+                p.nextToken();
+                if (Section.THIS_SCADA.jsonName().equals(name)) {
+                    local = localServer(readObject(Section.THIS_SCADA, Section.THIS_SCADA.jsonName(), -1));
+                } else if (Section.PARTNERS.jsonName().equals(name)) {
+                    partners = readPartners();
+                } // "format" was checked in pass one
             }
             if (p.nextToken() != null) {
                 throw failHere(null, Messages.get("read.trailing"));
@@ -170,6 +176,7 @@ public final class ConfigurationReader {
             throw failHere(path, Messages.format("read.expected.object", describe()));
         }
         locations.put(path, location());
+        objectPath = path;
         Map<ConfigField, Object> values = new EnumMap<>(ConfigField.class);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -186,6 +193,7 @@ public final class ConfigurationReader {
             locations.put(fieldPath, location());
             values.put(field, value(field, fieldPath));
         }
+        objectPath = null;
         return values;
     }
 
@@ -220,9 +228,10 @@ public final class ConfigurationReader {
         }
         if (p.getNumberType() != JsonParser.NumberType.INT) {
             String digits = p.getText();
-            throw failHere(path, Messages.format("read.expected.integerRange",
+            boolean negative = digits.startsWith("-");
+            throw failHere(path, Messages.format(negative ? "read.expected.integerBelowRange" : "read.expected.integerRange",
                     digits.length() > 24 ? digits.substring(0, 20) + "... (" + digits.length() + " digits)" : digits,
-                    Integer.MAX_VALUE));
+                    negative ? Integer.MIN_VALUE : Integer.MAX_VALUE));
         }
         return p.getIntValue();
     }
@@ -306,6 +315,41 @@ public final class ConfigurationReader {
         return new ConfigurationReadException(source, line, column, path, reason);
     }
 
+    /**
+     * A limit of the parser (a number of more than 1000 digits, nesting deeper than 1000) is
+     * reported without a location. The parser reads a value together with its field's name, so the
+     * offending token is usually the value of the current field: find where that value starts.
+     */
+    private ConfigurationReadException limitExceeded(String text, JsonProcessingException e) {
+        String reason = Messages.format("read.syntax", firstLine(e.getOriginalMessage()));
+        if (parser.currentToken() != JsonToken.FIELD_NAME) {
+            JsonLocation at = parser.currentLocation();
+            return fail(at.getLineNr(), at.getColumnNr(), null, reason);
+        }
+        String name = parser.getParsingContext().getCurrentName();
+        JsonLocation at = parser.currentTokenLocation(); // the name's
+        int line = at.getLineNr();
+        int column = at.getColumnNr();
+        int i = (int) at.getCharOffset();
+        if (i >= 0 && i < text.length() && text.charAt(i) == '"') {
+            // skip the quoted name, then blanks and the colon
+            int end = i + 1;
+            while (end < text.length() && text.charAt(end) != '"') {
+                end += text.charAt(end) == '\\' ? 2 : 1;
+            }
+            column += end + 1 - i;
+            for (i = end + 1; i < text.length() && " \t\r\n:".indexOf(text.charAt(i)) >= 0; i++) {
+                if (text.charAt(i) == '\n') {
+                    line++;
+                    column = 1;
+                } else {
+                    column++;
+                }
+            }
+        }
+        return fail(line, column, objectPath == null ? name : objectPath + "." + name, reason);
+    }
+
     /** Decodes strictly: a byte that is not UTF-8 is an error with its line and column, never a replacement character. */
     private String decodeUtf8(byte[] bytes) throws ConfigurationReadException {
         int start = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
@@ -337,6 +381,7 @@ public final class ConfigurationReader {
         String line = nl < 0 ? message : message.substring(0, nl);
         return line.replaceAll("\\(start marker at \\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]\\)",
                 "(opened at line $1, column $2)")
+                .replaceAll(", from `[^`]*`\\)", ")")
                 .replace("Unexpected end-of-input", "the file ends too early")
                 .replace("expected close marker for Object", "an object is not closed with '}'")
                 .replace("expected close marker for Array", "a list is not closed with ']'");
