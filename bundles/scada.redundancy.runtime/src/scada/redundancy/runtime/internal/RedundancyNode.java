@@ -310,9 +310,9 @@ public final class RedundancyNode {
     }
 
     /**
-     * A watchdog tick every (shortest) Period. If a tick comes late by more than Timeout minus
-     * Period, this process did not run for so long that its partners may have acted on its
-     * silence (SIGSTOP, a long pause): see {@link #onStall}.
+     * A watchdog tick every (shortest) Period. A tick late by more than a Period, or overdue when
+     * a silence check runs, means this process did not run for a while (SIGSTOP, a long pause, a
+     * starved machine): see {@link #onStall}.
      */
     private void startStallWatch() {
         if (stallWatch != null) {
@@ -328,15 +328,22 @@ public final class RedundancyNode {
             long now = System.nanoTime();
             long lateMs = TimeUnit.NANOSECONDS.toMillis(now - lastTickNanos) - stallTickMs;
             lastTickNanos = now;
-            if (lateMs >= stallThresholdMs()) {
+            if (lateMs >= stallTickMs && !inGrace()) {
                 onStall(lateMs);
             }
         }, stallTickMs, stallTickMs, TimeUnit.MILLISECONDS);
     }
 
-    private long stallThresholdMs() {
-        return Math.max(stallTickMs, config.activePartners().stream().mapToLong(p -> p.timeoutMs() - p.periodMs()).min()
-                .orElse(Long.MAX_VALUE));
+    /**
+     * How long this loop has not run beyond its watchdog tick, in ms, if that is more than a
+     * tick: then this process was frozen or starved, and a silence it sees now may be its own.
+     */
+    private long overdueMs(long now) {
+        if (stallTickMs <= 0) {
+            return 0;
+        }
+        long late = TimeUnit.NANOSECONDS.toMillis(now - lastTickNanos) - stallTickMs;
+        return late >= stallTickMs ? late : 0;
     }
 
     /**
@@ -1147,7 +1154,6 @@ public final class RedundancyNode {
         CompletableFuture<Void> handoverAck;
         ScheduledFuture<?> heartbeatTimer;
         ScheduledFuture<?> silenceTimer;
-        long silenceDeadlineNanos;
         ScheduledFuture<?> reconnectTimer;
         ScheduledFuture<?> failbackTimer;
         final SendBudget budget = new SendBudget();
@@ -1486,9 +1492,9 @@ public final class RedundancyNode {
             long now = System.nanoTime();
             long silentNanos = now - lastHeardNanos;
             long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
-            long lateMs = TimeUnit.NANOSECONDS.toMillis(now - silenceDeadlineNanos);
-            if (stallTickMs > 0 && lateMs >= stallThresholdMs() && !inGrace()) {
-                onStall(lateMs); // this timer itself ran late: the process was frozen
+            long overdue = overdueMs(now);
+            if (overdue > 0 && !inGrace()) {
+                onStall(overdue); // the watchdog tick is overdue: this process did not run, the silence may be ours
             }
             if (inGrace()) {
                 // This process was frozen: read what piled up before believing the silence.
@@ -1503,7 +1509,6 @@ public final class RedundancyNode {
         }
 
         void armSilence(long delayNanos) {
-            silenceDeadlineNanos = System.nanoTime() + delayNanos;
             silenceTimer = loop.schedule(this::checkSilence, delayNanos, TimeUnit.NANOSECONDS);
         }
 
