@@ -1,0 +1,274 @@
+package scada.redundancy.ui.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import org.eclipse.core.commands.ExecutionException;
+import org.eclipse.core.commands.operations.IOperationHistory;
+import org.eclipse.core.commands.operations.IUndoContext;
+import org.eclipse.core.commands.operations.ObjectUndoContext;
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IResource;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.viewers.IStructuredSelection;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.ui.IEditorInput;
+import org.eclipse.ui.IEditorSite;
+import org.eclipse.ui.IFileEditorInput;
+import org.eclipse.ui.PartInitException;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.actions.ActionFactory;
+import org.eclipse.ui.operations.RedoActionHandler;
+import org.eclipse.ui.operations.UndoActionHandler;
+import org.eclipse.ui.part.EditorPart;
+
+import scada.redundancy.model.ConfigurationFile;
+import scada.redundancy.model.ConfigurationReadException;
+import scada.redundancy.model.ConfigurationValidator;
+import scada.redundancy.model.Partner;
+import scada.redundancy.model.RedundancyConfiguration;
+import scada.redundancy.model.ValidationReport;
+
+/**
+ * The Redundancy editor: "This SCADA" and "Partners" as two tables with the spec's columns. The
+ * model is immutable: every edit replaces the configuration through an operation in the
+ * workbench history (Ctrl+Z / Ctrl+Y), and the editor is dirty while it differs from the file.
+ */
+public final class RedundancyEditor extends EditorPart {
+    public static final String ID = "scada.redundancy.ui.editor";
+
+    private IFile file;
+    private RedundancyConfiguration saved;
+    private RedundancyConfiguration config;
+    private ValidationReport report;
+    private String loadError;
+    private IUndoContext undoContext;
+    private SectionTable thisScada;
+    private SectionTable partners;
+    private Label message;
+
+    @Override
+    public void init(IEditorSite site, IEditorInput input) throws PartInitException {
+        if (!(input instanceof IFileEditorInput fileInput)) {
+            throw new PartInitException("The Redundancy editor opens *.scadaredundancy files of a project");
+        }
+        setSite(site);
+        setInput(input);
+        file = fileInput.getFile();
+        setPartName(file.getName());
+        undoContext = new ObjectUndoContext(this, file.getName());
+        try (InputStream in = file.getContents(true)) {
+            config = ConfigurationFile.parse(in.readAllBytes(), file.getFullPath().toString()).configuration();
+            saved = config;
+        } catch (ConfigurationReadException e) {
+            loadError = e.getMessage();
+        } catch (CoreException | IOException e) {
+            throw new PartInitException(file.getFullPath() + " cannot be read: " + e.getMessage(), e);
+        }
+        site.getActionBars().setGlobalActionHandler(ActionFactory.UNDO.getId(), new UndoActionHandler(site, undoContext));
+        site.getActionBars().setGlobalActionHandler(ActionFactory.REDO.getId(), new RedoActionHandler(site, undoContext));
+    }
+
+    @Override
+    public void createPartControl(Composite parent) {
+        GridLayoutFactory.fillDefaults().margins(8, 8).applyTo(parent);
+        message = new Label(parent, SWT.WRAP);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(message);
+        if (loadError != null) {
+            message.setText("This file cannot be opened as a redundancy configuration:\n" + loadError
+                    + "\n\nFix it in a text editor (Open With > Text Editor); nothing was changed.");
+            return;
+        }
+        report = ConfigurationValidator.validate(config);
+        section(parent, "This SCADA");
+        thisScada = new SectionTable(parent, Columns.THIS_SCADA, () -> config, () -> report, this::change, this::showError);
+        GridDataFactory.fillDefaults().grab(true, false).hint(SWT.DEFAULT, 60).applyTo(thisScada.viewer().getControl());
+        section(parent, "Partners");
+        partners = new SectionTable(parent, Columns.PARTNERS, () -> config, () -> report, this::change, this::showError);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(partners.viewer().getControl());
+        partners.viewer().getControl().addListener(SWT.KeyDown, e -> {
+            if (e.keyCode == SWT.DEL) {
+                removeSelectedPartners();
+            }
+        });
+        buttons(parent);
+        refresh();
+    }
+
+    private static void section(Composite parent, String title) {
+        Label label = new Label(parent, SWT.NONE);
+        label.setText(title);
+    }
+
+    private void buttons(Composite parent) {
+        Composite row = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(5).applyTo(row);
+        button(row, "Add Partner", this::addPartner);
+        button(row, "Duplicate", this::duplicateSelectedPartner);
+        button(row, "Remove", this::removeSelectedPartners);
+        button(row, "Up", () -> moveSelectedPartner(-1));
+        button(row, "Down", () -> moveSelectedPartner(1));
+    }
+
+    private static void button(Composite row, String text, Runnable action) {
+        Button b = new Button(row, SWT.PUSH);
+        b.setText(text);
+        b.addListener(SWT.Selection, e -> action.run());
+    }
+
+    // ---- edits: each one an undoable operation ----
+
+    /** Applies a changed configuration as one undoable operation. */
+    public void change(String label, RedundancyConfiguration next) {
+        if (next.equals(config)) {
+            return;
+        }
+        IOperationHistory history = PlatformUI.getWorkbench().getOperationSupport().getOperationHistory();
+        try {
+            history.execute(new ConfigurationEdit(label, undoContext, config, next, this::show), null, null);
+        } catch (ExecutionException e) {
+            showError(label + " failed: " + e.getMessage());
+        }
+    }
+
+    public void addPartner() {
+        Partner p = config.newPartner();
+        change("Add Partner", config.withPartnerAdded(config.partners().size(), p));
+        partners.viewer().getTable().setSelection(config.partners().size() - 1);
+    }
+
+    public void duplicateSelectedPartner() {
+        int i = selectedPartner();
+        if (i < 0) {
+            return;
+        }
+        Partner template = config.newPartner();
+        Partner copy = config.partners().get(i).withNo(template.no()).withSymbol(template.symbol());
+        change("Duplicate Partner", config.withPartnerAdded(i + 1, copy));
+    }
+
+    public void removeSelectedPartners() {
+        int[] rows = partners.viewer().getTable().getSelectionIndices();
+        if (rows.length == 0) {
+            return;
+        }
+        RedundancyConfiguration next = config;
+        for (int k = rows.length - 1; k >= 0; k--) {
+            next = next.withPartnerRemoved(rows[k]);
+        }
+        change(rows.length == 1 ? "Remove Partner" : "Remove Partners", next);
+    }
+
+    public void moveSelectedPartner(int by) {
+        int i = selectedPartner();
+        int to = i + by;
+        if (i < 0 || to < 0 || to >= config.partners().size()) {
+            return;
+        }
+        change("Move Partner", config.withPartnerMoved(i, to));
+        partners.viewer().getTable().setSelection(to);
+    }
+
+    private int selectedPartner() {
+        IStructuredSelection s = partners.viewer().getStructuredSelection();
+        return s.isEmpty() ? -1 : (Integer) s.getFirstElement();
+    }
+
+    private void show(RedundancyConfiguration next) {
+        config = next;
+        report = ConfigurationValidator.validate(config);
+        refresh();
+        firePropertyChange(PROP_DIRTY);
+    }
+
+    private void refresh() {
+        if (thisScada == null) {
+            return;
+        }
+        thisScada.viewer().setInput(List.of(-1));
+        partners.viewer().setInput(IntStream.range(0, config.partners().size()).boxed().toList());
+        long errors = report.errors().size();
+        long warnings = report.warnings().size();
+        message.setText(errors + warnings == 0 ? "The configuration is valid. Live status: no runtime connected."
+                : errors + " error(s), " + warnings + " warning(s): hover over a marked cell to see what is wrong and how to fix it.");
+        message.getParent().layout(true);
+    }
+
+    private void showError(String text) {
+        getEditorSite().getActionBars().getStatusLineManager().setErrorMessage(text);
+    }
+
+    // ---- saving ----
+
+    @Override
+    public void doSave(IProgressMonitor monitor) {
+        try {
+            file.setContents(new ByteArrayInputStream(ConfigurationFile.toBytes(config)), IResource.KEEP_HISTORY, monitor);
+            saved = config;
+            firePropertyChange(PROP_DIRTY);
+        } catch (CoreException e) {
+            showError(file.getFullPath() + " could not be saved: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void doSaveAs() {
+        throw new UnsupportedOperationException("Save As is not offered for a redundancy configuration");
+    }
+
+    @Override
+    public boolean isSaveAsAllowed() {
+        return false;
+    }
+
+    @Override
+    public boolean isDirty() {
+        return config != null && !config.equals(saved);
+    }
+
+    @Override
+    public void setFocus() {
+        if (partners != null) {
+            partners.viewer().getControl().setFocus();
+        } else {
+            message.setFocus();
+        }
+    }
+
+    @Override
+    public void dispose() {
+        PlatformUI.getWorkbench().getOperationSupport().getOperationHistory().dispose(undoContext, true, true, true);
+        super.dispose();
+    }
+
+    // ---- for tests and other views ----
+
+    public RedundancyConfiguration configuration() {
+        return config;
+    }
+
+    public IUndoContext undoContext() {
+        return undoContext;
+    }
+
+    public SectionTable thisScadaTable() {
+        return thisScada;
+    }
+
+    public SectionTable partnersTable() {
+        return partners;
+    }
+
+    public String loadError() {
+        return loadError;
+    }
+}
