@@ -12,6 +12,12 @@ import org.eclipse.core.commands.operations.IUndoContext;
 import org.eclipse.core.commands.operations.ObjectUndoContext;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IResource;
+import org.eclipse.core.resources.IResourceChangeEvent;
+import org.eclipse.core.resources.IResourceChangeListener;
+import org.eclipse.core.resources.IResourceDelta;
+import org.eclipse.core.resources.ResourcesPlugin;
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.swt.widgets.Display;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.jface.layout.GridDataFactory;
@@ -43,7 +49,7 @@ import scada.redundancy.model.ValidationReport;
  * model is immutable: every edit replaces the configuration through an operation in the
  * workbench history (Ctrl+Z / Ctrl+Y), and the editor is dirty while it differs from the file.
  */
-public final class RedundancyEditor extends EditorPart {
+public final class RedundancyEditor extends EditorPart implements IResourceChangeListener {
     public static final String ID = "scada.redundancy.ui.editor";
 
     private IFile file;
@@ -55,6 +61,8 @@ public final class RedundancyEditor extends EditorPart {
     private SectionTable thisScada;
     private SectionTable partners;
     private Label message;
+    /** The file's modification stamp after our own load or save: other changes are external. */
+    private long knownStamp;
 
     @Override
     public void init(IEditorSite site, IEditorInput input) throws PartInitException {
@@ -69,11 +77,13 @@ public final class RedundancyEditor extends EditorPart {
         try (InputStream in = file.getContents(true)) {
             config = ConfigurationFile.parse(in.readAllBytes(), file.getFullPath().toString()).configuration();
             saved = config;
+            knownStamp = file.getModificationStamp();
         } catch (ConfigurationReadException e) {
             loadError = e.getMessage();
         } catch (CoreException | IOException e) {
             throw new PartInitException(file.getFullPath() + " cannot be read: " + e.getMessage(), e);
         }
+        ResourcesPlugin.getWorkspace().addResourceChangeListener(this, IResourceChangeEvent.POST_CHANGE);
         site.getActionBars().setGlobalActionHandler(ActionFactory.UNDO.getId(), new UndoActionHandler(site, undoContext));
         site.getActionBars().setGlobalActionHandler(ActionFactory.REDO.getId(), new RedoActionHandler(site, undoContext));
     }
@@ -214,6 +224,7 @@ public final class RedundancyEditor extends EditorPart {
         try {
             file.setContents(new ByteArrayInputStream(ConfigurationFile.toBytes(config)), IResource.KEEP_HISTORY, monitor);
             saved = config;
+            knownStamp = file.getModificationStamp();
             firePropertyChange(PROP_DIRTY);
         } catch (CoreException e) {
             showError(file.getFullPath() + " could not be saved: " + e.getMessage());
@@ -244,8 +255,50 @@ public final class RedundancyEditor extends EditorPart {
         }
     }
 
+    /**
+     * The file on disk is the truth: an external change reloads an editor without unsaved edits;
+     * with unsaved edits the user is asked which to keep.
+     */
+    @Override
+    public void resourceChanged(IResourceChangeEvent event) {
+        IResourceDelta delta = event.getDelta() == null ? null : event.getDelta().findMember(file.getFullPath());
+        if (delta == null || (delta.getFlags() & IResourceDelta.CONTENT) == 0 || config == null) {
+            return;
+        }
+        Display display = getSite().getShell().getDisplay();
+        display.asyncExec(() -> {
+            if (thisScada == null || thisScada.viewer().getControl().isDisposed()
+                    || file.getModificationStamp() == knownStamp) {
+                return;
+            }
+            if (isDirty() && !MessageDialog.openQuestion(getSite().getShell(), "File Changed",
+                    file.getName() + " was changed on disk. Replace your unsaved edits with the file's content?")) {
+                knownStamp = file.getModificationStamp();
+                return;
+            }
+            reload();
+        });
+    }
+
+    /** Reloads from disk; an unreadable file keeps the editor's content and says why. */
+    public void reload() {
+        try (InputStream in = file.getContents(true)) {
+            RedundancyConfiguration fromDisk = ConfigurationFile.parse(in.readAllBytes(), file.getFullPath().toString())
+                    .configuration();
+            knownStamp = file.getModificationStamp();
+            saved = fromDisk;
+            PlatformUI.getWorkbench().getOperationSupport().getOperationHistory().dispose(undoContext, true, true, false);
+            show(fromDisk);
+        } catch (ConfigurationReadException e) {
+            showError("The file on disk cannot be read, the editor keeps its content: " + e.getMessage());
+        } catch (CoreException | IOException e) {
+            showError(file.getFullPath() + " cannot be read: " + e.getMessage());
+        }
+    }
+
     @Override
     public void dispose() {
+        ResourcesPlugin.getWorkspace().removeResourceChangeListener(this);
         PlatformUI.getWorkbench().getOperationSupport().getOperationHistory().dispose(undoContext, true, true, true);
         super.dispose();
     }

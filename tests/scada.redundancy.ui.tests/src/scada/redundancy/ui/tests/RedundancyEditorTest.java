@@ -220,4 +220,37 @@ public class RedundancyEditorTest {
         assertTrue(broken.loadError(), broken.loadError().contains(":2:") && broken.loadError().contains("thisScada.port"));
         assertFalse(broken.isDirty());
     }
+
+    @Test
+    public void anExternalChangeReloadsAnEditorWithoutUnsavedEdits() throws Exception {
+        RedundancyConfiguration changed = START.withPartnerRemoved(1);
+        file.setContents(new ByteArrayInputStream(ConfigurationFile.toBytes(changed)), true, false, null);
+        process();
+        assertEquals(changed, editor.configuration());
+        assertFalse(editor.isDirty());
+        assertEquals(1, editor.partnersTable().viewer().getTable().getItemCount());
+    }
+
+    @Test
+    public void theNewWizardCreatesAValidFileWithTheDefaults() throws Exception {
+        scada.redundancy.ui.internal.NewConfigurationWizard wizard = new scada.redundancy.ui.internal.NewConfigurationWizard();
+        wizard.init(PlatformUI.getWorkbench(), new org.eclipse.jface.viewers.StructuredSelection(project));
+        org.eclipse.jface.wizard.WizardDialog dialog = new org.eclipse.jface.wizard.WizardDialog(
+                PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), wizard);
+        dialog.setBlockOnOpen(false);
+        dialog.open();
+        wizard.page().setFileName("second.scadaredundancy");
+        assertTrue(wizard.performFinish());
+        dialog.close();
+        IFile created = wizard.created();
+        assertTrue(created.exists());
+        RedundancyConfiguration read;
+        try (InputStream in = created.getContents(true)) {
+            read = ConfigurationFile.parse(in.readAllBytes(), "new").configuration();
+        }
+        assertEquals(RedundancyConfiguration.defaults(), read);
+        assertFalse(scada.redundancy.model.ConfigurationValidator.validate(read).hasErrors());
+        assertTrue("the new file is open in the Redundancy editor",
+                PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().getActiveEditor() instanceof RedundancyEditor);
+    }
 }
