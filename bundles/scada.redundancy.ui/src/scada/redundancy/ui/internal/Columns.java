@@ -45,6 +45,14 @@ final class Columns {
         return new Column(title, tooltip, 110, Kind.STATUS, null, (c, row) -> NO_RUNTIME, null);
     }
 
+    /** The live text of a status column for a row (-1 = This SCADA), from the runtime the editor follows. */
+    static String status(Column column, RedundancyConfiguration config, int row, RuntimeStatusSource source) {
+        if (source == null) {
+            return NO_RUNTIME;
+        }
+        return row < 0 ? source.thisScada(column.title()) : source.partner(config.partners().get(row).symbol(), column.title());
+    }
+
     /** This SCADA: Symbol, Port, Activate, Is Primary, Connected Server, Connected Client, Enable DB Sync, Database, Try To Connect, Verified / Not Verified, Comment. */
     static final List<Column> THIS_SCADA = List.of(
             local(ConfigField.THIS_SYMBOL, Kind.TEXT, 120, "The name assigned to this server (e.g. \"This SCADA\").",

@@ -61,6 +61,13 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
     private SectionTable thisScada;
     private SectionTable partners;
     private Label message;
+    private RuntimeStatusSource runtime;
+    private org.eclipse.swt.widgets.Text runtimeAddress;
+    private org.eclipse.swt.widgets.Text runtimeIdentity;
+    private Label runtimeState;
+    private volatile String lastActionResult = "";
+    /** The identity of the last runtime connection, also used for Try To Connect and Verify. */
+    private java.nio.file.Path identity;
     /** The file's modification stamp after our own load or save: other changes are external. */
     private long knownStamp;
 
@@ -99,11 +106,16 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
             return;
         }
         report = ConfigurationValidator.validate(config);
+        runtime = new RuntimeStatusSource(parent.getDisplay(), this::runtimeChanged);
+        runtimeBar(parent);
         section(parent, "This SCADA");
-        thisScada = new SectionTable(parent, Columns.THIS_SCADA, () -> config, () -> report, this::change, this::showError);
+        thisScada = new SectionTable(parent, Columns.THIS_SCADA, () -> config, () -> report, () -> runtime, this::change,
+                this::showError);
         GridDataFactory.fillDefaults().grab(true, false).hint(SWT.DEFAULT, 60).applyTo(thisScada.viewer().getControl());
         section(parent, "Partners");
-        partners = new SectionTable(parent, Columns.PARTNERS, () -> config, () -> report, this::change, this::showError);
+        partners = new SectionTable(parent, Columns.PARTNERS, () -> config, () -> report, () -> runtime, this::change,
+                this::showError);
+        contextMenu();
         GridDataFactory.fillDefaults().grab(true, true).applyTo(partners.viewer().getControl());
         partners.viewer().getControl().addListener(SWT.KeyDown, e -> {
             if (e.keyCode == SWT.DEL) {
@@ -112,6 +124,166 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         });
         buttons(parent);
         refresh();
+    }
+
+    /** Where the studio follows a running server's live status (the status columns). */
+    private void runtimeBar(Composite parent) {
+        Composite bar = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(6).applyTo(bar);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(bar);
+        new Label(bar, SWT.NONE).setText("Runtime (ADDR:PORT):");
+        runtimeAddress = new org.eclipse.swt.widgets.Text(bar, SWT.BORDER);
+        runtimeAddress.setMessage("127.0.0.1:" + config.thisScada().port());
+        GridDataFactory.fillDefaults().hint(160, SWT.DEFAULT).applyTo(runtimeAddress);
+        new Label(bar, SWT.NONE).setText("Identity:");
+        runtimeIdentity = new org.eclipse.swt.widgets.Text(bar, SWT.BORDER);
+        runtimeIdentity.setMessage(defaultIdentity().toString());
+        GridDataFactory.fillDefaults().hint(220, SWT.DEFAULT).applyTo(runtimeIdentity);
+        Button connect = new Button(bar, SWT.PUSH);
+        connect.setText("Connect");
+        connect.addListener(SWT.Selection, e -> connectRuntime(runtimeAddress.getText().isBlank() ? runtimeAddress.getMessage()
+                : runtimeAddress.getText(), runtimeIdentity.getText().isBlank() ? defaultIdentity()
+                        : java.nio.file.Path.of(runtimeIdentity.getText())));
+        runtimeState = new Label(bar, SWT.NONE);
+        runtimeState.setText(Columns.NO_RUNTIME);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(runtimeState);
+    }
+
+    private static java.nio.file.Path defaultIdentity() {
+        return java.nio.file.Path.of(System.getProperty("user.home"), ".duplex", "studio");
+    }
+
+    /** Follows the runtime at ADDR:PORT; the status columns show its live status from now on. */
+    public void connectRuntime(String endpoint, java.nio.file.Path identity) {
+        try {
+            int colon = endpoint.lastIndexOf(':');
+            java.net.InetSocketAddress address = new java.net.InetSocketAddress(endpoint.substring(0, colon).replace("[", "")
+                    .replace("]", ""), Integer.parseInt(endpoint.substring(colon + 1).strip()));
+            this.identity = identity;
+            runtime.connect(address, identity, pinnedFingerprints());
+        } catch (Exception e) {
+            showError("Cannot follow the runtime at " + endpoint + ": " + e.getMessage());
+        }
+    }
+
+    private java.util.Set<String> pinnedFingerprints() {
+        java.util.Set<String> pins = new java.util.HashSet<>();
+        config.partners().forEach(p -> {
+            if (!p.normalizedCertificateSha256().isEmpty()) {
+                pins.add(p.normalizedCertificateSha256());
+            }
+        });
+        return pins;
+    }
+
+    private void runtimeChanged() {
+        if (thisScada == null || thisScada.viewer().getControl().isDisposed()) {
+            return;
+        }
+        String state = runtime.state();
+        runtimeState.setText(state.isEmpty() ? "live: " + runtime.status().symbol() + " is " + runtime.status().role().jsonName()
+                : state);
+        runtimeState.getParent().layout(true);
+        refresh();
+    }
+
+    private void contextMenu() {
+        org.eclipse.jface.action.MenuManager menu = new org.eclipse.jface.action.MenuManager();
+        menu.setRemoveAllWhenShown(true);
+        menu.addMenuListener(m -> {
+            int row = selectedPartner();
+            m.add(action("Try To Connect", row >= 0, () -> tryToConnect(row)));
+            m.add(action("Verify", row >= 0, () -> verify(row)));
+            m.add(new org.eclipse.jface.action.Separator());
+            m.add(action("Add Partner", true, this::addPartner));
+            m.add(action("Duplicate", row >= 0, this::duplicateSelectedPartner));
+            m.add(action("Remove", row >= 0, this::removeSelectedPartners));
+        });
+        partners.viewer().getControl().setMenu(menu.createContextMenu(partners.viewer().getControl()));
+    }
+
+    private static org.eclipse.jface.action.IAction action(String text, boolean enabled, Runnable run) {
+        org.eclipse.jface.action.Action a = new org.eclipse.jface.action.Action(text) {
+            @Override
+            public void run() {
+                run.run();
+            }
+        };
+        a.setEnabled(enabled);
+        return a;
+    }
+
+    /**
+     * Try To Connect from the studio itself (no runtime needed): the handshake with the partner
+     * at its address, as a Job with progress and cancellation; the result shows in the editor.
+     */
+    public org.eclipse.core.runtime.jobs.Job tryToConnect(int row) {
+        Partner p = config.partners().get(row);
+        return actionJob("Try To Connect to " + p.symbol(), client -> {
+            scada.redundancy.runtime.ConnectResult r = client.tryToConnect(
+                    new java.net.InetSocketAddress(p.ipAddress(), p.port())).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            return p.symbol() + ": " + (r.connected() ? r.detail()
+                    : "NOT connected (" + r.failure().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "): "
+                            + r.detail() + "; this studio's fingerprint is " + client.fingerprint());
+        });
+    }
+
+    /** Verify: the partner's running configuration against the one being edited, every difference listed. */
+    public org.eclipse.core.runtime.jobs.Job verify(int row) {
+        RedundancyConfiguration mine = config;
+        Partner p = mine.partners().get(row);
+        return actionJob("Verify " + p.symbol(), client -> {
+            scada.redundancy.runtime.VerifyResult r = client.verify(mine, p).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            return r.verified() ? p.symbol() + ": Verified"
+                    : p.symbol() + ": Not Verified\n - " + String.join("\n - ", r.differences());
+        });
+    }
+
+    private interface ClientAction {
+        String run(scada.redundancy.runtime.client.MonitorClient client) throws Exception;
+    }
+
+    private org.eclipse.core.runtime.jobs.Job actionJob(String name, ClientAction action) {
+        java.nio.file.Path identity = this.identity != null ? this.identity
+                : runtimeIdentity == null || runtimeIdentity.getText().isBlank() ? defaultIdentity()
+                        : java.nio.file.Path.of(runtimeIdentity.getText());
+        java.util.Set<String> pins = pinnedFingerprints();
+        org.eclipse.core.runtime.jobs.Job job = org.eclipse.core.runtime.jobs.Job.create(name, monitor -> {
+            monitor.beginTask(name, org.eclipse.core.runtime.IProgressMonitor.UNKNOWN);
+            String result;
+            try (scada.redundancy.runtime.client.MonitorClient client = scada.redundancy.runtime.client.MonitorClient
+                    .open(identity, "studio", pins, 5000)) {
+                result = action.run(client);
+            } catch (java.util.concurrent.ExecutionException e) {
+                result = name + " failed: " + e.getCause().getMessage();
+            } catch (Exception e) {
+                result = name + " failed: " + e.getMessage();
+            }
+            lastActionResult = result;
+            String shown = result;
+            if (!message.isDisposed()) {
+                message.getDisplay().asyncExec(() -> {
+                    if (!message.isDisposed()) {
+                        message.setText(shown);
+                        message.getParent().layout(true);
+                    }
+                });
+            }
+            monitor.done();
+        });
+        job.setUser(true);
+        job.schedule();
+        return job;
+    }
+
+    /** The result of the last Try To Connect or Verify, for tests and screen readers. */
+    public String lastActionResult() {
+        return lastActionResult;
+    }
+
+    /** The live status source, for tests. */
+    public RuntimeStatusSource runtime() {
+        return runtime;
     }
 
     private static void section(Composite parent, String title) {
@@ -208,8 +380,11 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         partners.viewer().setInput(IntStream.range(0, config.partners().size()).boxed().toList());
         long errors = report.errors().size();
         long warnings = report.warnings().size();
-        message.setText(errors + warnings == 0 ? "The configuration is valid. Live status: no runtime connected."
-                : errors + " error(s), " + warnings + " warning(s): hover over a marked cell to see what is wrong and how to fix it.");
+        String live = runtime == null || !runtime.state().isEmpty() ? " Live status: " + (runtime == null ? Columns.NO_RUNTIME
+                : runtime.state()) + "." : " Live status from " + runtime.status().symbol() + ".";
+        message.setText((errors + warnings == 0 ? "The configuration is valid."
+                : errors + " error(s), " + warnings + " warning(s): hover over a marked cell to see what is wrong and how to fix it.")
+                + live);
         message.getParent().layout(true);
     }
 
@@ -298,6 +473,9 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
 
     @Override
     public void dispose() {
+        if (runtime != null) {
+            runtime.close();
+        }
         ResourcesPlugin.getWorkspace().removeResourceChangeListener(this);
         PlatformUI.getWorkbench().getOperationSupport().getOperationHistory().dispose(undoContext, true, true, true);
         super.dispose();

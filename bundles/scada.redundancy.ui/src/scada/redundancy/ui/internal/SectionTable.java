@@ -45,6 +45,7 @@ public final class SectionTable {
     private final List<Column> columns;
     private final Supplier<RedundancyConfiguration> config;
     private final Supplier<ValidationReport> report;
+    private final Supplier<RuntimeStatusSource> runtime;
 
     /** A change of one cell: the new configuration and a label for the undo menu. */
     interface Change {
@@ -52,7 +53,8 @@ public final class SectionTable {
     }
 
     SectionTable(Composite parent, List<Column> columns, Supplier<RedundancyConfiguration> config,
-            Supplier<ValidationReport> report, Change change, Consumer<String> error) {
+            Supplier<ValidationReport> report, Supplier<RuntimeStatusSource> runtime, Change change, Consumer<String> error) {
+        this.runtime = runtime;
         this.columns = columns;
         this.config = config;
         this.report = report;
@@ -108,6 +110,9 @@ public final class SectionTable {
 
         @Override
         public String getText(Object element) {
+            if (column.kind() == Kind.STATUS) {
+                return Columns.status(column, config.get(), (Integer) element, runtime.get());
+            }
             return Columns.text(column, config.get(), (Integer) element);
         }
 
@@ -125,7 +130,7 @@ public final class SectionTable {
         @Override
         public String getToolTipText(Object element) {
             if (column.kind() == Kind.STATUS) {
-                return column.title() + ": no runtime is connected, so there is no live status to show.";
+                return column.tooltip() + "\n" + Columns.status(column, config.get(), (Integer) element, runtime.get());
             }
             List<Problem> problems = problems(column, (Integer) element);
             return problems.isEmpty() ? column.tooltip()

@@ -1,0 +1,132 @@
+package scada.redundancy.ui.tests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.resources.ResourcesPlugin;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.TableColumn;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.ide.IDE;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+import scada.redundancy.cli.harness.RedundancySet;
+import scada.redundancy.model.ConfigurationFile;
+import scada.redundancy.ui.internal.RedundancyEditor;
+
+/**
+ * The editor's status columns follow real runtime servers (three processes on 127.0.0.1-3), and
+ * Try To Connect and Verify run from the studio against them.
+ */
+public class LiveStatusTest {
+    private RedundancySet set;
+    private IProject project;
+    private RedundancyEditor editor;
+    private Path dir;
+
+    @Before
+    public void start() throws Exception {
+        dir = Files.createTempDirectory("duplex-ui-live-");
+        set = new RedundancySet(dir, 3, 200, 600, 3, null, List.of()).startAll();
+        set.awaitStable(Duration.ofSeconds(60));
+        project = ResourcesPlugin.getWorkspace().getRoot().getProject("live");
+        if (!project.exists()) {
+            project.create(null);
+        }
+        project.open(null);
+        IFile file = project.getFile(ConfigurationFile.DEFAULT_FILE_NAME);
+        file.create(new ByteArrayInputStream(Files.readAllBytes(set.config(0))), true, null);
+        editor = (RedundancyEditor) IDE.openEditor(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage(), file,
+                RedundancyEditor.ID);
+        editor.connectRuntime("127.0.0.1:" + RedundancySet.PORT, set.server(0).data());
+    }
+
+    @After
+    public void stop() throws Exception {
+        PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().closeAllEditors(false);
+        project.delete(true, true, null);
+        set.close();
+    }
+
+    /** Runs the UI until the condition holds, bounded. */
+    private static void until(String what, BooleanSupplier condition) {
+        Display d = Display.getCurrent();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            if (!d.readAndDispatch()) {
+                d.timerExec(20, () -> { }); // wake up soon to check again
+                d.sleep();
+            }
+        }
+    }
+
+    private String cell(boolean thisScada, int row, String title) {
+        var table = (thisScada ? editor.thisScadaTable() : editor.partnersTable()).viewer().getTable();
+        TableColumn[] cols = table.getColumns();
+        for (int i = 0; i < cols.length; i++) {
+            if (cols[i].getText().equals(title)) {
+                return table.getItem(row).getText(i);
+            }
+        }
+        throw new AssertionError("no column " + title);
+    }
+
+    @Test
+    public void statusColumnsFollowTheRuntimeAndTheStudioTriesAndVerifies() throws Exception {
+        until("both partners connected", () -> cell(false, 0, "Connected").startsWith("yes")
+                && cell(false, 1, "Connected").startsWith("yes"));
+        assertEquals("2/2", cell(true, 0, "Connected Server"));
+        assertTrue(cell(true, 0, "Is Primary"), cell(true, 0, "Is Primary").contains("term"));
+        screenshot();
+
+        editor.verify(0).join();
+        assertTrue(editor.lastActionResult(), editor.lastActionResult().contains("SCADA-B: Verified"));
+        editor.tryToConnect(1).join();
+        assertTrue(editor.lastActionResult(), editor.lastActionResult().startsWith("SCADA-C: connected to SCADA-C"));
+
+        set.server(2).kill();
+        until("SCADA-C shown disconnected", () -> cell(false, 1, "Connected").startsWith("no"));
+        editor.tryToConnect(1).join();
+        assertTrue(editor.lastActionResult(), editor.lastActionResult().contains("NOT connected (refused)"));
+
+        set.server(0).kill();
+        until("the lost runtime is shown", () -> cell(false, 0, "Connected").startsWith("runtime connection lost"));
+    }
+
+    /** The README's picture of the editor: the real workbench window, saved under target/. */
+    private static void screenshot() {
+        Display d = Display.getCurrent();
+        Shell shell = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell();
+        shell.setSize(1500, 720);
+        shell.layout(true, true);
+        until("painted", () -> !d.readAndDispatch());
+        Image image = new Image(d, shell.getBounds().width, shell.getBounds().height);
+        GC gc = new GC(d);
+        gc.copyArea(image, shell.getBounds().x, shell.getBounds().y);
+        gc.dispose();
+        ImageLoader loader = new ImageLoader();
+        loader.data = new org.eclipse.swt.graphics.ImageData[] { image.getImageData() };
+        loader.save("target/redundancy-editor.png", SWT.IMAGE_PNG);
+        image.dispose();
+    }
+}
