@@ -11,6 +11,9 @@ import scada.redundancy.ui.internal.Column.Kind;
 /** The columns of both sections, exactly as the spec lists them, in its order, with its descriptions. */
 final class Columns {
     static final String NO_RUNTIME = "no runtime connected";
+    /** Columns whose cell is a link that runs the action (click, or Enter on the focused cell). */
+    static final java.util.Set<String> ACTIONS = java.util.Set.of("Try To Connect", "Verify");
+    static final String ACTION_LINK = "\u25b6 ";
 
     private Columns() {
     }
@@ -47,8 +50,14 @@ final class Columns {
 
     /** The live text of a status column for a row (-1 = This SCADA), from the runtime the editor follows. */
     static String status(Column column, RedundancyConfiguration config, int row, RuntimeStatusSource source) {
+        if (ACTIONS.contains(column.title())) {
+            return ACTION_LINK + column.title();
+        }
         if (source == null) {
             return NO_RUNTIME;
+        }
+        if (ACTIONS.contains(column.title())) {
+            return ACTION_LINK + column.title();
         }
         return row < 0 ? source.thisScada(column.title()) : source.partner(config.partners().get(row).symbol(), column.title());
     }

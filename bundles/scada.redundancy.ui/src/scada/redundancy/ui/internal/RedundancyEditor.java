@@ -116,6 +116,8 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         partners = new SectionTable(parent, Columns.PARTNERS, () -> config, () -> report, () -> runtime, this::change,
                 this::showError);
         contextMenu();
+        actionLinks(thisScada, true);
+        actionLinks(partners, false);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(partners.viewer().getControl());
         partners.viewer().getControl().addListener(SWT.KeyDown, e -> {
             if (e.keyCode == SWT.DEL) {
@@ -187,6 +189,61 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         refresh();
     }
 
+    /** The Try To Connect and Verify cells are links: a click runs the action for that row. */
+    private void actionLinks(SectionTable table, boolean thisRow) {
+        table.viewer().getTable().addListener(SWT.MouseUp, e -> {
+            org.eclipse.jface.viewers.ViewerCell cell = table.viewer().getCell(new org.eclipse.swt.graphics.Point(e.x, e.y));
+            if (cell == null) {
+                return;
+            }
+            String title = table.columns().get(cell.getColumnIndex()).title();
+            if (!Columns.ACTIONS.contains(title)) {
+                return;
+            }
+            int row = (Integer) cell.getElement();
+            if (thisRow) {
+                tryToConnectThisScada();
+            } else if ("Verify".equals(title)) {
+                verify(row);
+            } else {
+                tryToConnect(row);
+            }
+        });
+    }
+
+    /** This SCADA's Try To Connect: the handshake with the local runtime at the Runtime address. */
+    public org.eclipse.core.runtime.jobs.Job tryToConnectThisScada() {
+        String endpoint = runtimeAddress.getText().isBlank() ? runtimeAddress.getMessage() : runtimeAddress.getText();
+        return actionJob("Try To Connect to " + endpoint, client -> {
+            int colon = endpoint.lastIndexOf(':');
+            scada.redundancy.runtime.ConnectResult r = await(client.tryToConnect(new java.net.InetSocketAddress(
+                    endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1).strip()))));
+            return config.thisScada().symbol() + " at " + endpoint + ": " + (r.connected() ? r.detail()
+                    : "NOT connected (" + r.failure().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "): " + r.detail());
+        });
+    }
+
+    /** Waits for an answer, giving up early when the user cancels the Job. */
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> answer) throws Exception {
+        org.eclipse.core.runtime.IProgressMonitor monitor = CURRENT_MONITOR.get();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                return answer.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (monitor != null && monitor.isCanceled()) {
+                    answer.cancel(true);
+                    throw new org.eclipse.core.runtime.OperationCanceledException();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new java.util.concurrent.TimeoutException("no answer within 15 s");
+                }
+            }
+        }
+    }
+
+    private static final ThreadLocal<org.eclipse.core.runtime.IProgressMonitor> CURRENT_MONITOR = new ThreadLocal<>();
+
     private void contextMenu() {
         org.eclipse.jface.action.MenuManager menu = new org.eclipse.jface.action.MenuManager();
         menu.setRemoveAllWhenShown(true);
@@ -220,8 +277,8 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
     public org.eclipse.core.runtime.jobs.Job tryToConnect(int row) {
         Partner p = config.partners().get(row);
         return actionJob("Try To Connect to " + p.symbol(), client -> {
-            scada.redundancy.runtime.ConnectResult r = client.tryToConnect(
-                    new java.net.InetSocketAddress(p.ipAddress(), p.port())).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            scada.redundancy.runtime.ConnectResult r = await(client.tryToConnect(
+                    new java.net.InetSocketAddress(p.ipAddress(), p.port())));
             return p.symbol() + ": " + (r.connected() ? r.detail()
                     : "NOT connected (" + r.failure().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "): "
                             + r.detail() + "; this studio's fingerprint is " + client.fingerprint());
@@ -233,7 +290,7 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         RedundancyConfiguration mine = config;
         Partner p = mine.partners().get(row);
         return actionJob("Verify " + p.symbol(), client -> {
-            scada.redundancy.runtime.VerifyResult r = client.verify(mine, p).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            scada.redundancy.runtime.VerifyResult r = await(client.verify(mine, p));
             return r.verified() ? p.symbol() + ": Verified"
                     : p.symbol() + ": Not Verified\n - " + String.join("\n - ", r.differences());
         });
@@ -250,14 +307,19 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         java.util.Set<String> pins = pinnedFingerprints();
         org.eclipse.core.runtime.jobs.Job job = org.eclipse.core.runtime.jobs.Job.create(name, monitor -> {
             monitor.beginTask(name, org.eclipse.core.runtime.IProgressMonitor.UNKNOWN);
+            CURRENT_MONITOR.set(monitor);
             String result;
             try (scada.redundancy.runtime.client.MonitorClient client = scada.redundancy.runtime.client.MonitorClient
                     .open(identity, "studio", pins, 5000)) {
                 result = action.run(client);
             } catch (java.util.concurrent.ExecutionException e) {
                 result = name + " failed: " + e.getCause().getMessage();
+            } catch (org.eclipse.core.runtime.OperationCanceledException e) {
+                result = name + ": cancelled";
             } catch (Exception e) {
                 result = name + " failed: " + e.getMessage();
+            } finally {
+                CURRENT_MONITOR.remove();
             }
             lastActionResult = result;
             String shown = result;
@@ -293,12 +355,13 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
 
     private void buttons(Composite parent) {
         Composite row = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(5).applyTo(row);
+        GridLayoutFactory.fillDefaults().numColumns(6).applyTo(row);
         button(row, "Add Partner", this::addPartner);
         button(row, "Duplicate", this::duplicateSelectedPartner);
         button(row, "Remove", this::removeSelectedPartners);
         button(row, "Up", () -> moveSelectedPartner(-1));
         button(row, "Down", () -> moveSelectedPartner(1));
+        button(row, "Revert", this::revert);
     }
 
     private static void button(Composite row, String text, Runnable action) {
@@ -453,6 +516,13 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
             }
             reload();
         });
+    }
+
+    /** Revert: drops the unsaved edits and shows the file's content. */
+    public void revert() {
+        if (isDirty()) {
+            reload();
+        }
     }
 
     /** Reloads from disk; an unreadable file keeps the editor's content and says why. */

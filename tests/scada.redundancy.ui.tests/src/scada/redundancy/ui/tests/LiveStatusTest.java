@@ -103,6 +103,8 @@ public class LiveStatusTest {
         assertTrue(editor.lastActionResult(), editor.lastActionResult().contains("SCADA-B: Verified"));
         editor.tryToConnect(1).join();
         assertTrue(editor.lastActionResult(), editor.lastActionResult().startsWith("SCADA-C: connected to SCADA-C"));
+        editor.tryToConnectThisScada().join();
+        assertTrue(editor.lastActionResult(), editor.lastActionResult().startsWith("SCADA-A at 127.0.0.1:8000: connected to SCADA-A"));
 
         set.server(2).kill();
         until("SCADA-C shown disconnected", () -> cell(false, 1, "Connected").startsWith("no"));

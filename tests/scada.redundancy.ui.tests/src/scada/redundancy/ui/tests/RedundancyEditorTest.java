@@ -253,4 +253,24 @@ public class RedundancyEditorTest {
         assertTrue("the new file is open in the Redundancy editor",
                 PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().getActiveEditor() instanceof RedundancyEditor);
     }
+
+    @Test
+    public void revertDropsUnsavedEdits() throws Exception {
+        type(editor.partnersTable(), 0, "Symbol", "SCADA-Z");
+        assertTrue(editor.isDirty());
+        editor.revert();
+        process();
+        assertEquals(START, editor.configuration());
+        assertFalse(editor.isDirty());
+    }
+
+    @Test
+    public void actionCellsAreLinks() {
+        assertEquals("\u25b6 Try To Connect", editor.partnersTable().viewer().getTable().getItem(0)
+                .getText(column(editor.partnersTable(), "Try To Connect")));
+        assertEquals("\u25b6 Verify", editor.partnersTable().viewer().getTable().getItem(0)
+                .getText(column(editor.partnersTable(), "Verify")));
+        assertEquals("\u25b6 Try To Connect", editor.thisScadaTable().viewer().getTable().getItem(0)
+                .getText(column(editor.thisScadaTable(), "Try To Connect")));
+    }
 }
