@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -819,13 +818,15 @@ public final class RedundancyNode {
         statusChanged();
     }
 
-    /** The best live, healthy backup to hand over to (or {@code wanted} if it qualifies). */
+    /**
+     * The backup to hand over to (or {@code wanted} if it qualifies): the first live, healthy,
+     * connected backup in this server's partner order — the order of the Partners table is the
+     * failover priority of a hand-over.
+     */
     private PartnerLink bestSuccessor(PartnerLink wanted) {
-        List<PartnerLink> candidates = links.values().stream()
+        List<PartnerLink> candidates = links.values().stream() // LinkedHashMap: the configuration's order
                 .filter(l -> l.alive && !l.fault && l.outboundReady && l.reportedHealth >= HEALTH_THRESHOLD
                         && l.reportedRole == Role.BACKUP)
-                .sorted(Comparator.comparing((PartnerLink l) -> l, (a, b) -> ranksBefore(a.reportedHealth, a.reportedTerm,
-                        a.config.symbol(), b.reportedHealth, b.reportedTerm, b.config.symbol()) ? -1 : 1))
                 .toList();
         if (wanted != null) {
             return candidates.contains(wanted) ? wanted : null;

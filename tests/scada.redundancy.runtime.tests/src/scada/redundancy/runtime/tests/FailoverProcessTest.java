@@ -179,6 +179,15 @@ public class FailoverProcessTest {
     }
 
     @Test
+    public void aHandOverGoesToTheFirstBackupInThePrimarysPartnerOrder() throws Exception {
+        // SCADA-A lists SCADA-C before SCADA-B: its failover priority.
+        start(3, 3, (i, c) -> i == 0 ? c.withPartnerMoved(1, 0) : c);
+        assertEquals("SCADA-A ranks first at startup", 0, set.awaitStable(STABLE));
+        assertEquals("SCADA-C", set.monitor().requestHandOver(set.server(0).endpoint()).get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(2, set.awaitStable(STABLE));
+    }
+
+    @Test
     public void retriesExhaustedShowFaultAndTryToConnectClearsIt() throws Exception {
         start(2, 2, null);
         int primary = set.awaitStable(STABLE);
