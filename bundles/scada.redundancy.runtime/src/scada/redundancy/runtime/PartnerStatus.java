@@ -18,12 +18,14 @@ package scada.redundancy.runtime;
  * @param lastHeartbeatAgeMs ms since its last heartbeat, or -1 if none yet
  * @param rttMs              the last measured round-trip time in ms (fractional), or -1
  * @param retries            failed reconnect attempts since the link was lost
+ * @param nextRetryInMs      ms until the next background reconnect attempt, or -1 if none is due (connected, or
+ *                           the link is off); after Fault it shows the slow retry interval
  * @param database           the partner's DB sync status, or "n/a" while DB sync is not running
  * @param verified           the result of the last Verify: "verified", "not verified" or "not checked"
  * @param peerFingerprint    the SHA-256 fingerprint of the certificate the partner presented, or empty
  */
 public record PartnerStatus(int no, String symbol, String address, boolean activate, boolean connected,
         boolean isPrimary, boolean fault, String faultReason, String role, long term, int health,
-        long lastHeartbeatAgeMs, double rttMs, int retries, String database, String verified,
+        long lastHeartbeatAgeMs, double rttMs, int retries, long nextRetryInMs, String database, String verified,
         String peerFingerprint) {
 }

@@ -133,7 +133,8 @@ public final class RedundancySet implements AutoCloseable {
         for (ServerProcess s : servers) {
             if (s.isAlive()) {
                 s.await(monitor, st -> !st.starting()
-                        && st.partners().stream().filter(p -> isRunning(p.symbol())).allMatch(p -> p.connected())
+                        && st.partners().stream().filter(p -> p.activate() && isRunning(p.symbol()))
+                                .allMatch(p -> p.connected())
                         && (st.role() == Role.PRIMARY || st.partners().stream().anyMatch(p -> p.isPrimary())),
                         Duration.ofNanos(Math.max(1, deadline - System.nanoTime())),
                         "connected to all running partners with a primary in sight");

@@ -59,6 +59,7 @@ public final class StatusJson {
             n.put("lastHeartbeatAgeMs", p.lastHeartbeatAgeMs());
             n.put("rttMs", Math.round(p.rttMs() * 1000) / 1000.0);
             n.put("retries", p.retries());
+            n.put("nextRetryInMs", p.nextRetryInMs());
             n.put("database", p.database());
             n.put("verified", p.verified());
             n.put("fingerprint", p.peerFingerprint());
@@ -94,7 +95,8 @@ public final class StatusJson {
                     n.path("activate").asBoolean(), n.path("connected").asBoolean(), n.path("isPrimary").asBoolean(),
                     n.path("fault").asBoolean(), n.path("faultReason").asText(), n.path("role").asText(),
                     n.path("term").asLong(-1), n.path("health").asInt(-1), n.path("lastHeartbeatAgeMs").asLong(-1),
-                    n.path("rttMs").asDouble(-1), n.path("retries").asInt(), n.path("database").asText(),
+                    n.path("rttMs").asDouble(-1), n.path("retries").asInt(),
+                    n.path("nextRetryInMs").asLong(-1), n.path("database").asText(),
                     n.path("verified").asText(), n.path("fingerprint").asText()));
         }
         List<RoleChange> changes = new ArrayList<>();

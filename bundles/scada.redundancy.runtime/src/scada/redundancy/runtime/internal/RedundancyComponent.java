@@ -186,9 +186,11 @@ public final class RedundancyComponent {
             node.applyConfiguration(next).toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (ConfigurationReadException e) {
             log("configuration NOT applied, the previous one stays in force: " + e.getMessage());
+            node.configurationNotApplied(e.getMessage());
         } catch (Exception e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
             log("configuration NOT applied, the previous one stays in force: " + c.getMessage());
+            node.configurationNotApplied(c.getMessage());
         }
     }
 

@@ -156,6 +156,8 @@ public final class RedundancyNode {
     private final Set<Channel> monitors = new HashSet<>();
     private final ArrayDeque<RoleChange> roleChanges = new ArrayDeque<>();
     private final Set<String> pendingFingerprints = new HashSet<>();
+    /** Why the last changed configuration file was not applied, or empty. */
+    private String notApplied = "";
     /** Health reports by source: weight and reason. Loop-owned. */
     private final Map<String, Map.Entry<Integer, String>> healthReports = new LinkedHashMap<>();
     /** Send budgets per partner key: the only state other threads touch, and it is atomic. */
@@ -617,8 +619,23 @@ public final class RedundancyNode {
         return onLoop(() -> reconfigure(next)).thenCompose(f -> f);
     }
 
+    /**
+     * A changed configuration file could not be put in force (unreadable or invalid): the
+     * status says so until a good one is applied, so that an operator sees it without the log.
+     */
+    public void configurationNotApplied(String reason) {
+        loop.execute(() -> {
+            notApplied = "configuration file NOT applied, the previous one stays in force: " + reason;
+            statusChanged();
+        });
+    }
+
     private CompletableFuture<Void> reconfigure(RedundancyConfiguration next) {
         RedundancyConfiguration previous = config;
+        if (!notApplied.isEmpty()) {
+            notApplied = "";
+            statusChanged();
+        }
         if (previous.equals(next)) {
             return CompletableFuture.completedFuture(null);
         }
@@ -1005,14 +1022,14 @@ public final class RedundancyNode {
             }
             partners.add(l == null
                     ? new PartnerStatus(p.no(), p.symbol(), p.ipAddress() + ":" + p.port(), p.activate(), false, false,
-                            false, config.thisScada().activate() ? "" : "redundancy off", "", -1, -1, -1, -1, 0, "n/a",
+                            false, config.thisScada().activate() ? "" : "redundancy off", "", -1, -1, -1, -1, 0, -1, "n/a",
                             "not checked", "")
                     : new PartnerStatus(p.no(), p.symbol(), p.ipAddress() + ":" + p.port(), p.activate(), isConnected,
                             l.alive && l.reportedRole == Role.PRIMARY, l.fault, l.faultReason,
                             l.reportedRole == null ? "" : l.alive ? l.reportedRole.jsonName() : "offline", l.reportedTerm,
                             l.reportedHealth,
                             l.lastHeardNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(now - l.lastHeardNanos), l.rttMs,
-                            l.retries, "n/a", l.verified, l.peerFingerprint));
+                            l.retries, l.nextRetryInMs(now), "n/a", l.verified, l.peerFingerprint));
         }
         boolean on = config.thisScada().activate();
         String verified = partners.stream().filter(PartnerStatus::activate).allMatch(s -> "verified".equals(s.verified()))
@@ -1024,6 +1041,9 @@ public final class RedundancyNode {
         }
         if (!healthReports.isEmpty()) {
             notes.add("health " + health + ": " + healthText());
+        }
+        if (!notApplied.isEmpty()) {
+            notes.add(notApplied);
         }
         if (!pendingFingerprints.isEmpty()) {
             notes.add("refused untrusted link certificate(s): " + String.join(", ", pendingFingerprints));
@@ -1156,6 +1176,7 @@ public final class RedundancyNode {
         ScheduledFuture<?> heartbeatTimer;
         ScheduledFuture<?> silenceTimer;
         ScheduledFuture<?> reconnectTimer;
+        long reconnectAtNanos;
         ScheduledFuture<?> failbackTimer;
         final SendBudget budget = new SendBudget();
         /** Channel send queues, drained in turn; credits the partner granted per channel. */
@@ -1293,7 +1314,16 @@ public final class RedundancyNode {
             cancel(reconnectTimer);
             if (!closed && !stopping && config.activate()) {
                 reconnectTimer = loop.schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
+                reconnectAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
             }
+        }
+
+        /** ms until the next background reconnect, or -1 if none is due. */
+        long nextRetryInMs(long now) {
+            if (reconnectTimer == null || reconnectTimer.isDone() || outboundUp()) {
+                return -1;
+            }
+            return Math.max(0, TimeUnit.NANOSECONDS.toMillis(reconnectAtNanos - now));
         }
 
         void resetRetries() {

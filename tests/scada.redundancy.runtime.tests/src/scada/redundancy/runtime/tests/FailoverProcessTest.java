@@ -19,9 +19,11 @@ import org.junit.rules.TemporaryFolder;
 
 import scada.redundancy.cli.harness.RedundancySet;
 import scada.redundancy.cli.harness.ServerProcess;
+import scada.redundancy.model.ConfigurationFile;
 import scada.redundancy.model.Failback;
 import scada.redundancy.model.RedundancyConfiguration;
 import scada.redundancy.runtime.ConnectResult;
+import scada.redundancy.runtime.PartnerStatus;
 import scada.redundancy.runtime.RedundancyStatus;
 import scada.redundancy.runtime.Role;
 import scada.redundancy.runtime.RoleChange;
@@ -188,25 +190,36 @@ public class FailoverProcessTest {
     }
 
     @Test
-    public void retriesExhaustedShowFaultAndTryToConnectClearsIt() throws Exception {
+    public void retriesExhaustedShowFaultThenReconnectionSlowsUntilTryToConnectOrThePartnersReturn() throws Exception {
         start(2, 2, null);
         int primary = set.awaitStable(STABLE);
         int backup = 1 - primary;
         set.server(backup).kill();
         RedundancyStatus faulted = set.server(primary).await(set.monitor(), s -> s.partners().get(0).fault(), SOON, "partner fault");
-        assertTrue(faulted.partners().get(0).faultReason(), faulted.partners().get(0).faultReason().contains("after 2 retries"));
+        PartnerStatus p = faulted.partners().get(0);
+        assertTrue(p.faultReason(), p.faultReason().contains("after 2 retries"));
+        // Before Fault the retries come every Period (200 ms); after it, every max(30 s, 10 x Timeout).
+        assertTrue("next retry in " + p.nextRetryInMs() + " ms", p.nextRetryInMs() > 20_000);
+
         ConnectResult refused = set.monitor().requestTryToConnect(set.server(primary).endpoint(), RedundancySet.symbol(backup))
                 .get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertFalse(refused.connected());
         assertEquals(ConnectResult.Failure.REFUSED, refused.failure());
+        // Try To Connect reset the count: the retries run again at Period and end in Fault again.
+        set.server(primary).await(set.monitor(),
+                s -> s.partners().get(0).fault() && s.partners().get(0).nextRetryInMs() > 20_000, SOON, "fault again");
+        String log = Files.readString(set.server(primary).log());
+        assertEquals(log, 2, log.split("shows Fault: no connection after 2 retries", -1).length - 1);
+
+        // A repaired partner connects to us itself: that ends the slow schedule at once, no Try To Connect needed.
         set.server(backup).start();
-        set.server(backup).await(set.monitor(), s -> s.partners().get(0).connected(), STABLE, "connected again");
+        set.server(primary).await(set.monitor(), s -> !s.partners().get(0).fault() && s.partners().get(0).connected(), SOON,
+                "connected again long before the slow retry");
         ConnectResult ok = set.monitor().requestTryToConnect(set.server(primary).endpoint(), RedundancySet.symbol(backup))
                 .get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(ok.detail(), ok.connected());
         assertEquals(RedundancySet.symbol(backup), ok.partnerSymbol());
-        set.server(primary).await(set.monitor(), s -> !s.partners().get(0).fault() && s.partners().get(0).connected(), SOON,
-                "fault cleared");
+        assertEquals(primary, set.awaitStable(STABLE));
     }
 
     @Test
@@ -261,6 +274,63 @@ public class FailoverProcessTest {
         String log = Files.readString(set.server(backup).log());
         assertTrue(log, log.contains("backup->standalone") && log.contains("cause=redundancy-switched"));
         assertTrue(log, log.contains("standalone->backup"));
+    }
+
+    @Test
+    public void aPartnerRowsActivateSwitchesThatLinkAloneWithoutARestartOrAFailover() throws Exception {
+        start(3, 3, null);
+        assertEquals(0, set.awaitStable(STABLE));
+        long term = set.status(0).term();
+        // The backups SCADA-B and SCADA-C stop talking to each other; both stay linked to SCADA-A.
+        set.reconfigure(1, c -> c.withPartner(1, c.partners().get(1).withActivate(false)));
+        set.reconfigure(2, c -> c.withPartner(1, c.partners().get(1).withActivate(false)));
+        for (int i = 1; i <= 2; i++) {
+            RedundancyStatus s = set.server(i).await(set.monitor(),
+                    x -> !x.partners().get(1).activate() && !x.partners().get(1).connected() && x.partners().get(0).connected(),
+                    SOON, "link to the other backup off, link to SCADA-A up");
+            assertEquals("1/1", s.connectedServer());
+            assertFalse("switched off is not a fault", s.partners().get(1).fault());
+            assertEquals("no reconnects to a switched-off partner", -1, s.partners().get(1).nextRetryInMs());
+        }
+        assertEquals(0, set.awaitStable(STABLE));
+        set.reconfigure(1, c -> c.withPartner(1, c.partners().get(1).withActivate(true)));
+        set.reconfigure(2, c -> c.withPartner(1, c.partners().get(1).withActivate(true)));
+        set.server(1).await(set.monitor(), s -> s.partners().get(1).connected(), SOON, "link to SCADA-C back");
+        set.server(2).await(set.monitor(), s -> s.partners().get(1).connected(), SOON, "link to SCADA-B back");
+        assertEquals(0, set.awaitStable(STABLE));
+        assertEquals("no failover, no election: the term is unchanged", term, set.status(0).term());
+        assertEquals(Role.BACKUP, set.status(1).role());
+        assertEquals(Role.BACKUP, set.status(2).role());
+    }
+
+    @Test
+    public void aBadConfigurationFileIsNeverHalfAppliedAndTheStatusSaysWhy() throws Exception {
+        start(2, 3, null);
+        int primary = set.awaitStable(STABLE);
+        int backup = 1 - primary;
+        RedundancyConfiguration before = ConfigurationFile.read(set.config(backup));
+        String good = Files.readString(set.config(backup));
+        // A valid JSON file with one bad field among good changes: nothing of it is applied.
+        String invalid = good.replace("\"timeoutMs\": 600", "\"timeoutMs\": 300").replace("\"retryCount\": 3",
+                "\"retryCount\": 5");
+        assertFalse("the edit must change the file", invalid.equals(good));
+        Files.writeString(set.config(backup), invalid);
+        RedundancyStatus s = set.server(backup).await(set.monitor(), x -> x.note().contains("NOT applied"), SOON,
+                "the status shows the file was not applied");
+        assertTrue(s.note(), s.note().contains("Timeout"));
+        // A truncated file: same.
+        Files.writeString(set.config(backup), good.substring(0, good.length() / 2));
+        s = set.server(backup).await(set.monitor(), x -> x.note().contains("not valid JSON"), SOON, "the reader's reason in the note");
+        assertTrue(s.note(), s.note().contains("NOT applied"));
+        assertTrue("file:line:column: " + s.note(), s.note().matches(".*\\.scadaredundancy:\\d+:\\d+: not valid JSON.*"));
+        assertEquals(primary, set.awaitStable(STABLE));
+        VerifyResult verify = set.monitor().requestVerify(set.server(primary).endpoint(), RedundancySet.symbol(backup))
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue("the backup still runs the configuration it had: " + verify.differences(), verify.verified());
+        // The good file again: applied, and the note is gone.
+        ConfigurationFile.write(before.withThisScada(before.thisScada().withComment("repaired")), set.config(backup));
+        set.server(backup).await(set.monitor(), x -> x.note().isEmpty(), SOON, "note cleared");
+        assertEquals(primary, set.awaitStable(STABLE));
     }
 
     @Test
