@@ -65,6 +65,7 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
     private org.eclipse.swt.widgets.Text runtimeAddress;
     private org.eclipse.swt.widgets.Text runtimeIdentity;
     private Label runtimeState;
+    private Button connectButton;
     private volatile String lastActionResult = "";
     /** The identity of the last runtime connection, also used for Try To Connect and Verify. */
     private java.nio.file.Path identity;
@@ -126,6 +127,9 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         });
         buttons(parent);
         refresh();
+        if (RuntimePreferences.store().getBoolean(RuntimePreferences.AUTO_CONNECT)) {
+            connectButton.notifyListeners(SWT.Selection, new org.eclipse.swt.widgets.Event());
+        }
     }
 
     /** Where the studio follows a running server's live status (the status columns). */
@@ -134,12 +138,15 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         GridLayoutFactory.fillDefaults().numColumns(6).applyTo(bar);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(bar);
         new Label(bar, SWT.NONE).setText("Runtime (ADDR:PORT):");
+        org.eclipse.jface.preference.IPreferenceStore prefs = RuntimePreferences.store();
         runtimeAddress = new org.eclipse.swt.widgets.Text(bar, SWT.BORDER);
         runtimeAddress.setMessage("127.0.0.1:" + config.thisScada().port());
+        runtimeAddress.setText(prefs.getString(RuntimePreferences.ADDRESS));
         GridDataFactory.fillDefaults().hint(160, SWT.DEFAULT).applyTo(runtimeAddress);
         new Label(bar, SWT.NONE).setText("Identity:");
         runtimeIdentity = new org.eclipse.swt.widgets.Text(bar, SWT.BORDER);
         runtimeIdentity.setMessage(defaultIdentity().toString());
+        runtimeIdentity.setText(prefs.getString(RuntimePreferences.IDENTITY));
         GridDataFactory.fillDefaults().hint(220, SWT.DEFAULT).applyTo(runtimeIdentity);
         Button connect = new Button(bar, SWT.PUSH);
         connect.setText("Connect");
@@ -149,18 +156,18 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         runtimeState = new Label(bar, SWT.NONE);
         runtimeState.setText(Columns.NO_RUNTIME);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(runtimeState);
+        connectButton = connect;
     }
 
     private static java.nio.file.Path defaultIdentity() {
-        return java.nio.file.Path.of(System.getProperty("user.home"), ".duplex", "studio");
+        return RuntimePreferences.defaultIdentity();
     }
 
     /** Follows the runtime at ADDR:PORT; the status columns show its live status from now on. */
     public void connectRuntime(String endpoint, java.nio.file.Path identity) {
         try {
-            int colon = endpoint.lastIndexOf(':');
-            java.net.InetSocketAddress address = new java.net.InetSocketAddress(endpoint.substring(0, colon).replace("[", "")
-                    .replace("]", ""), Integer.parseInt(endpoint.substring(colon + 1).strip()));
+            java.net.InetSocketAddress parsed = RuntimePreferences.parseEndpoint(endpoint);
+            java.net.InetSocketAddress address = new java.net.InetSocketAddress(parsed.getHostString(), parsed.getPort());
             this.identity = identity;
             runtime.connect(address, identity, pinnedFingerprints());
         } catch (Exception e) {

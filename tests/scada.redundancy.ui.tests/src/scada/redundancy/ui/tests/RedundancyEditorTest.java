@@ -264,6 +264,144 @@ public class RedundancyEditorTest {
         assertFalse(editor.isDirty());
     }
 
+    /**
+     * Answers the next question dialog titled {@code title} with {@code button} from inside its
+     * own modal event loop, as a user would click it; returns the question it asked.
+     */
+    private static java.util.concurrent.CompletableFuture<String> answer(String title, String button) {
+        java.util.concurrent.CompletableFuture<String> asked = new java.util.concurrent.CompletableFuture<>();
+        Display display = Display.getCurrent();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        Runnable[] look = new Runnable[1];
+        look[0] = () -> {
+            for (org.eclipse.swt.widgets.Shell shell : display.getShells()) {
+                if (title.equals(shell.getText()) && shell.isVisible()) {
+                    StringBuilder text = new StringBuilder();
+                    org.eclipse.swt.widgets.Button pressed = find(shell, button, text);
+                    assertNotNull("the dialog has a " + button + " button", pressed);
+                    asked.complete(text.toString());
+                    pressed.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+                    return;
+                }
+            }
+            if (System.nanoTime() < deadline) {
+                display.timerExec(20, look[0]);
+            } else {
+                asked.completeExceptionally(new AssertionError("no dialog \"" + title + "\" appeared"));
+            }
+        };
+        display.timerExec(20, look[0]);
+        return asked;
+    }
+
+    private static org.eclipse.swt.widgets.Button find(org.eclipse.swt.widgets.Composite parent, String label,
+            StringBuilder text) {
+        org.eclipse.swt.widgets.Button found = null;
+        for (Control c : parent.getChildren()) {
+            if (c instanceof org.eclipse.swt.widgets.Button b && b.getText().replace("&", "").equals(label)) {
+                found = b;
+            } else if (c instanceof org.eclipse.swt.widgets.Label l) {
+                text.append(l.getText());
+            } else if (c instanceof org.eclipse.swt.widgets.Composite child) {
+                org.eclipse.swt.widgets.Button b = find(child, label, text);
+                found = found != null ? found : b;
+            }
+        }
+        return found;
+    }
+
+    private static void processUntil(java.util.concurrent.CompletableFuture<?> done) throws Exception {
+        Display d = Display.getCurrent();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!done.isDone() && System.nanoTime() < deadline) {
+            if (!d.readAndDispatch()) {
+                d.sleep();
+            }
+        }
+        done.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        process();
+    }
+
+    @Test
+    public void aConflictingExternalChangeAsksAndNoKeepsTheUnsavedEdits() throws Exception {
+        type(editor.partnersTable(), 0, "Symbol", "SCADA-Z");
+        java.util.concurrent.CompletableFuture<String> asked = answer("File Changed", "No");
+        file.setContents(new ByteArrayInputStream(ConfigurationFile.toBytes(START.withPartnerRemoved(1))), true, false, null);
+        processUntil(asked);
+        assertTrue(asked.get(), asked.get().contains(file.getName()) && asked.get().contains("unsaved edits"));
+        assertTrue(editor.isDirty());
+        assertEquals("SCADA-Z", editor.configuration().partners().get(0).symbol());
+        assertEquals(2, editor.partnersTable().viewer().getTable().getItemCount());
+        editor.doSave(null);
+        process();
+        assertEquals("the user chose the editor's content", editor.configuration(), onDisk());
+    }
+
+    @Test
+    public void aConflictingExternalChangeAsksAndYesTakesTheFile() throws Exception {
+        type(editor.partnersTable(), 0, "Symbol", "SCADA-Z");
+        RedundancyConfiguration external = START.withPartnerRemoved(1);
+        java.util.concurrent.CompletableFuture<String> asked = answer("File Changed", "Yes");
+        file.setContents(new ByteArrayInputStream(ConfigurationFile.toBytes(external)), true, false, null);
+        processUntil(asked);
+        assertEquals(external, editor.configuration());
+        assertFalse(editor.isDirty());
+        assertEquals(1, editor.partnersTable().viewer().getTable().getItemCount());
+    }
+
+    @Test
+    public void theKeyboardEditsWithEnterMovesWithTabAndRemovesWithDelete() throws Exception {
+        SectionTable partners = editor.partnersTable();
+        org.eclipse.swt.widgets.Table table = partners.viewer().getTable();
+        table.setFocus();
+        table.notifyListeners(org.eclipse.swt.SWT.FocusIn, new org.eclipse.swt.widgets.Event()); // the focus cell appears
+        table.setSelection(1);
+        org.eclipse.swt.widgets.Event select = new org.eclipse.swt.widgets.Event();
+        select.item = table.getItem(1);
+        table.notifyListeners(org.eclipse.swt.SWT.Selection, select);
+        process();
+        key(table, org.eclipse.swt.SWT.CR, '\r');
+        assertTrue("Enter opens the cell editor of the focused cell", partners.viewer().isCellEditorActive());
+        int first = partners.viewer().getColumnViewerEditor().getFocusCell().getColumnIndex();
+        Text text = null;
+        for (Control c : table.getChildren()) {
+            if (c instanceof Text t && t.isVisible()) {
+                text = t;
+            }
+        }
+        assertNotNull("a text cell editor is open", text);
+        org.eclipse.swt.widgets.Event tab = new org.eclipse.swt.widgets.Event();
+        tab.detail = org.eclipse.swt.SWT.TRAVERSE_TAB_NEXT;
+        tab.keyCode = org.eclipse.swt.SWT.TAB;
+        tab.character = '\t';
+        tab.doit = true;
+        text.notifyListeners(org.eclipse.swt.SWT.Traverse, tab);
+        process();
+        assertTrue("Tab moves the editor on", partners.viewer().isCellEditorActive());
+        assertEquals("Tab moves to the next column", first + 1,
+                partners.viewer().getColumnViewerEditor().getFocusCell().getColumnIndex());
+        partners.viewer().cancelEditing();
+        process();
+        assertEquals(START, editor.configuration());
+        table.setSelection(1);
+        key(table, org.eclipse.swt.SWT.DEL, (char) 127);
+        assertEquals(1, table.getItemCount());
+        assertEquals(List.of("SCADA-B"), editor.configuration().partners().stream().map(Partner::symbol).toList());
+        PlatformUI.getWorkbench().getOperationSupport().getOperationHistory()
+                .undo(editor.undoContext(), null, null);
+        process();
+        assertEquals(START, editor.configuration());
+    }
+
+    private static void key(Control control, int keyCode, char character) {
+        org.eclipse.swt.widgets.Event e = new org.eclipse.swt.widgets.Event();
+        e.keyCode = keyCode;
+        e.character = character;
+        e.doit = true;
+        control.notifyListeners(org.eclipse.swt.SWT.KeyDown, e);
+        process();
+    }
+
     @Test
     public void actionCellsAreLinks() {
         assertEquals("\u25b6 Try To Connect", editor.partnersTable().viewer().getTable().getItem(0)
