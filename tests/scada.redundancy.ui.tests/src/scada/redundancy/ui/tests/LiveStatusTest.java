@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IProject;
@@ -26,6 +25,8 @@ import org.eclipse.ui.ide.IDE;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
+
+import static scada.redundancy.ui.tests.UiWait.until;
 
 import scada.redundancy.cli.harness.RedundancySet;
 import scada.redundancy.model.ConfigurationFile;
@@ -65,20 +66,6 @@ public class LiveStatusTest {
         set.close();
     }
 
-    /** Runs the UI until the condition holds, bounded. */
-    private static void until(String what, BooleanSupplier condition) {
-        Display d = Display.getCurrent();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            if (!d.readAndDispatch()) {
-                d.timerExec(20, () -> { }); // wake up soon to check again
-                d.sleep();
-            }
-        }
-    }
 
     private String cell(boolean thisScada, int row, String title) {
         var table = (thisScada ? editor.thisScadaTable() : editor.partnersTable()).viewer().getTable();

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IProject;
@@ -34,6 +33,9 @@ import org.eclipse.ui.ide.IDE;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
+
+import static scada.redundancy.ui.tests.UiWait.process;
+import static scada.redundancy.ui.tests.UiWait.until;
 
 import scada.redundancy.cli.harness.RedundancySet;
 import scada.redundancy.model.ConfigurationFile;
@@ -75,26 +77,7 @@ public class RuntimePreferencesTest {
         set.close();
     }
 
-    private static void process() {
-        Display d = Display.getCurrent();
-        while (d.readAndDispatch()) {
-            // run what the UI queued
-        }
-    }
 
-    private static void until(String what, BooleanSupplier condition) {
-        Display d = Display.getCurrent();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            if (!d.readAndDispatch()) {
-                d.timerExec(20, () -> { });
-                d.sleep();
-            }
-        }
-    }
 
     private static void collect(Composite parent, List<Control> into) {
         for (Control c : parent.getChildren()) {
