@@ -285,6 +285,59 @@ public class InProcessPairTest {
         }
     }
 
+    /**
+     * The studio's Try To Connect names what it found at the address: a web server is "not a
+     * redundancy server", a peer that accepts but never answers has "timed out", a closed port
+     * is "refused" with the hint that the port may be wrong.
+     */
+    @Test
+    public void theStudioNamesEachKindOfFailure() throws Exception {
+        try (java.net.ServerSocket web = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.1.9"));
+                java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.1.9"));
+                var client = studio(true)) {
+            Thread answering = new Thread(() -> {
+                try (java.net.Socket s = web.accept()) {
+                    s.getInputStream().read(new byte[512]);
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    // the test fails on the result below
+                }
+            }, "web-server");
+            answering.start();
+            scada.redundancy.runtime.ConnectResult webResult = client
+                    .tryToConnect(new java.net.InetSocketAddress("127.0.1.9", web.getLocalPort())).get(10, TimeUnit.SECONDS);
+            assertEquals(webResult.detail(), scada.redundancy.runtime.ConnectResult.Failure.NOT_A_REDUNDANCY_SERVER,
+                    webResult.failure());
+            assertTrue(webResult.detail(), webResult.detail().startsWith("not a redundancy server"));
+            answering.join(5000);
+
+            List<java.net.Socket> held = new ArrayList<>();
+            Thread holding = new Thread(() -> {
+                try {
+                    held.add(silent.accept()); // accepted by TCP, never a byte back
+                } catch (java.io.IOException e) {
+                    // closed at the end of the test
+                }
+            }, "silent-server");
+            holding.start();
+            scada.redundancy.runtime.ConnectResult silentResult = client
+                    .tryToConnect(new java.net.InetSocketAddress("127.0.1.9", silent.getLocalPort())).get(10, TimeUnit.SECONDS);
+            assertEquals(silentResult.detail(), scada.redundancy.runtime.ConnectResult.Failure.TIMED_OUT, silentResult.failure());
+            assertTrue(silentResult.detail(), silentResult.detail().contains("did not answer within 2000 ms"));
+            holding.join(5000);
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+
+            scada.redundancy.runtime.ConnectResult refused = client
+                    .tryToConnect(new java.net.InetSocketAddress("127.0.1.9", silent.getLocalPort() + 1)).get(10, TimeUnit.SECONDS);
+            assertEquals(scada.redundancy.runtime.ConnectResult.Failure.REFUSED, refused.failure());
+            assertTrue(refused.detail(), refused.detail().contains("the port is wrong"));
+        }
+    }
+
     @Test
     public void theStudioVerifiesTheEditedFileAgainstTheRunningPartner() throws Exception {
         try (var client = studio(true)) {
