@@ -1303,8 +1303,11 @@ public final class RedundancyNode {
                 setFault("authentication failed: " + why, false);
             }
             retries++;
-            if (!fault && retries > config.retryCount()) {
-                setFault("no connection after " + config.retryCount() + " retries (" + why + ")", false);
+            // During the startup allowance a partner that does not answer may simply be starting
+            // too: it is not a Fault yet (no alarm flash when a set starts), the retries go on.
+            if (!fault && !starting && retries > config.retryCount()) {
+                setFault("no connection after " + config.retryCount() + (config.retryCount() == 1 ? " retry" : " retries")
+                        + " (" + why + ")", false);
             }
             scheduleReconnect(fault ? Math.max(SLOW_RETRY_MIN_MS, 10L * config.timeoutMs()) : config.periodMs());
             statusChanged();

@@ -225,6 +225,20 @@ public class FailoverProcessTest {
     }
 
     @Test
+    public void aPartnerThatIsDownAtStartupIsAFaultOnlyOnceTheStartupAllowanceIsOver() throws Exception {
+        set = new RedundancySet(temp.newFolder().toPath(), 2, PERIOD, TIMEOUT, 1, null, List.of());
+        set.server(0).start(); // SCADA-B never starts
+        RedundancyStatus a = set.server(0).await(set.monitor(), s -> s.role() == Role.PRIMARY && s.partners().get(0).fault(),
+                STABLE, "primary alone, SCADA-B at Fault");
+        assertEquals(RoleChangeCause.STARTUP_ELECTION, lastTo(a, Role.PRIMARY).cause());
+        assertTrue(a.partners().get(0).faultReason(), a.partners().get(0).faultReason().contains("after 1 retry ("));
+        String log = Files.readString(set.server(0).log());
+        int allowanceOver = log.indexOf("startup allowance of");
+        int fault = log.indexOf("shows Fault");
+        assertTrue(log, allowanceOver > 0 && fault > allowanceOver);
+    }
+
+    @Test
     public void aPeerWithTheWrongCertificateIsRefusedAndShownAsSuch() throws Exception {
         String wrong = "ab".repeat(32);
         start(2, 1, (i, c) -> i == 1 ? c.withPartner(0, c.partners().get(0).withCertificateSha256(wrong)) : c);
