@@ -1,0 +1,107 @@
+package scada.redundancy.cli.tests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import scada.redundancy.cli.DuplexCommand;
+import scada.redundancy.cli.harness.RedundancySet;
+
+/**
+ * The README's commands against real server processes (127.0.0.1 and 127.0.0.2, port 8000):
+ * the demo's last line, {@code status --json}'s documented fields, and the operator actions.
+ */
+public class CommandsAgainstRealServersTest {
+    private static final Duration STABLE = Duration.ofSeconds(40);
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private RedundancySet set;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @After
+    public void stop() throws Exception {
+        if (set != null) {
+            set.close();
+        }
+    }
+
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return DuplexCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    public void theDemoKillsThePrimaryAndEndsWithItsParseableLine() throws Exception {
+        int code = run("demo", "--period", "200", "--timeout", "600", "--dir", temp.newFolder().toString());
+        String text = out.toString();
+        assertEquals(text + err, 0, code);
+        String[] lines = text.strip().split("\n");
+        Matcher last = Pattern.compile("failover_ms=(\\d+) kill_to_takeover_ms=(\\d+) cause=connection-refused term=(\\d+) "
+                + "two_primaries=0").matcher(lines[lines.length - 1]);
+        assertTrue(text, last.matches());
+        assertTrue("a takeover raises the term: " + text, Integer.parseInt(last.group(3)) >= 2);
+        assertTrue(text, text.contains("restart SCADA-A: it must come back as backup"));
+    }
+
+    @Test
+    public void statusJsonHasTheDocumentedFieldsAndTheOperatorActionsWork() throws Exception {
+        set = new RedundancySet(temp.newFolder().toPath(), 2, 200, 600, 3, null, List.of()).startAll();
+        int primary = set.awaitStable(STABLE);
+        int backup = 1 - primary;
+        String at = RedundancySet.address(primary) + ":" + RedundancySet.PORT;
+        String data = set.server(primary).data().toString();
+
+        assertEquals(err.toString(), 0, run("status", at, "--json", "--data", data));
+        JsonNode s = new ObjectMapper().readTree(out.toString());
+        assertEquals(RedundancySet.symbol(primary), s.path("symbol").asText());
+        assertEquals("primary", s.path("role").asText());
+        assertTrue(s.toString(), s.path("term").asLong() >= 1);
+        JsonNode p = s.path("partners").path(0);
+        assertEquals(RedundancySet.symbol(backup), p.path("symbol").asText());
+        assertEquals(RedundancySet.address(backup) + ":" + RedundancySet.PORT, p.path("address").asText());
+        assertTrue(p.toString(), p.path("connected").asBoolean());
+        assertTrue(p.toString(), p.has("isPrimary") && !p.path("isPrimary").asBoolean());
+        assertTrue(p.toString(), p.has("fault") && !p.path("fault").asBoolean());
+        assertTrue(p.toString(), p.path("lastHeartbeatAgeMs").asLong(-1) >= 0);
+        assertTrue(p.toString(), p.path("rttMs").asDouble(-1) > 0);
+        assertEquals(-1, p.path("nextRetryInMs").asLong());
+        JsonNode change = s.path("roleChanges").path(s.path("roleChanges").size() - 1);
+        assertEquals("primary", change.path("to").asText());
+        assertTrue(change.toString(), change.has("cause") && change.has("failoverMs") && change.has("becamePrimaryAt"));
+
+        assertEquals(err.toString(), 0, run("status", at, "--data", data));
+        assertTrue(out.toString(), out.toString().startsWith(RedundancySet.symbol(primary) + "  PRIMARY"));
+
+        assertEquals(out.toString() + err, 0, run("try-connect", at, RedundancySet.symbol(backup), "--data", data));
+        assertTrue(out.toString(), out.toString().startsWith("connected: connected to " + RedundancySet.symbol(backup)));
+        assertEquals(out.toString() + err, 0, run("verify", at, RedundancySet.symbol(backup), "--data", data));
+        assertTrue(out.toString(), out.toString().startsWith("Verified: " + RedundancySet.symbol(backup)));
+        assertEquals("not a partner: exit 1", 1, run("try-connect", at, "SCADA-Q", "--data", data));
+
+        assertEquals(out.toString() + err, 0, run("handover", at, "--data", data));
+        assertEquals("handed over to " + RedundancySet.symbol(backup), out.toString().strip());
+        assertEquals(backup, set.awaitStable(STABLE));
+
+        assertEquals("a stranger's identity is refused: exit 1", 1,
+                run("status", at, "--identity", temp.newFolder().toString(), "--timeout", "2000"));
+        assertTrue(err.toString(), err.toString().contains("this client's fingerprint is"));
+    }
+}
