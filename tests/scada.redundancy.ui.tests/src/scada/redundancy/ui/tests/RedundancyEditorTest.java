@@ -403,6 +403,19 @@ public class RedundancyEditorTest {
     }
 
     @Test
+    public void aTryToConnectThatWaitsForASilentPartnerCanBeCancelled() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(8000, 5, java.net.InetAddress.getByName("127.0.0.9"))) {
+            type(editor.partnersTable(), 0, "IP Address", "127.0.0.9"); // accepts TCP, never answers
+            org.eclipse.core.runtime.jobs.Job job = editor.tryToConnect(0);
+            UiWait.until("the job runs", () -> job.getState() == org.eclipse.core.runtime.jobs.Job.RUNNING);
+            assertEquals("a Job the user sees in the Progress view", false, job.isSystem());
+            job.cancel();
+            assertTrue("the job ends", job.join(20_000, null));
+            assertTrue(editor.lastActionResult(), editor.lastActionResult().endsWith(": cancelled"));
+        }
+    }
+
+    @Test
     public void actionCellsAreLinks() {
         assertEquals("\u25b6 Try To Connect", editor.partnersTable().viewer().getTable().getItem(0)
                 .getText(column(editor.partnersTable(), "Try To Connect")));
