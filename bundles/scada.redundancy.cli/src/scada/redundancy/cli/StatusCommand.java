@@ -93,8 +93,10 @@ final class StatusCommand implements Callable<Integer> {
         if (!s.roleChanges().isEmpty()) {
             out.println("Role changes (oldest first):");
             for (RoleChange c : s.roleChanges()) {
-                out.printf("  %s  %s -> %s  term %d  %s%s%s%n", Instant.ofEpochMilli(c.atMillis()), c.from().jsonName(),
-                        c.to().jsonName(), c.term(), c.cause().jsonName(), c.peer().isEmpty() ? "" : " (" + c.peer() + ")",
+                String change = c.from() == c.to() ? "stays " + c.to().jsonName() // e.g. joined as backup of a running primary
+                        : c.from().jsonName() + " -> " + c.to().jsonName();
+                out.printf("  %s  %s  term %d  %s%s%s%n", Instant.ofEpochMilli(c.atMillis()), change, c.term(),
+                        c.cause().jsonName(), c.peer().isEmpty() ? "" : " (" + c.peer() + ")",
                         c.failoverMs() >= 0 ? "  failover " + c.failoverMs() + " ms" : "");
             }
         }

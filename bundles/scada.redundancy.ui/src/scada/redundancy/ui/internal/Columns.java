@@ -45,7 +45,11 @@ final class Columns {
     }
 
     private static Column status(String title, String tooltip) {
-        return new Column(title, tooltip, 110, Kind.STATUS, null, (c, row) -> NO_RUNTIME, null);
+        return status(title, tooltip, 110);
+    }
+
+    private static Column status(String title, String tooltip, int width) {
+        return new Column(title, tooltip, width, Kind.STATUS, null, (c, row) -> NO_RUNTIME, null);
     }
 
     /** The live text of a status column for a row (-1 = This SCADA), from the runtime the editor follows. */
@@ -71,7 +75,7 @@ final class Columns {
                     LocalServer::port, (s, v) -> s.withPort((Integer) v)),
             local(ConfigField.THIS_ACTIVATE, Kind.CHECK, 70, "Starts or stops the redundancy service.", LocalServer::activate,
                     (s, v) -> s.withActivate((Boolean) v)),
-            status("Is Primary", "(Status) Whether this server is currently the Primary (Master)."),
+            status("Is Primary", "(Status) Whether this server is currently the Primary (Master).", 170),
             status("Connected Server", "The server-to-server connection status."),
             status("Connected Client", "The status of client connections over the redundancy link."),
             local(ConfigField.THIS_ENABLE_DB_SYNC, Kind.CHECK, 100,

@@ -63,16 +63,20 @@ public final class SectionTable {
         viewer.getTable().setLinesVisible(true);
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         ColumnViewerToolTipSupport.enableFor(viewer, ToolTip.NO_RECREATE);
+        org.eclipse.swt.graphics.GC gc = new org.eclipse.swt.graphics.GC(viewer.getTable());
+        int padding = 36; // the header's margins and bold font
         for (Column column : columns) {
             TableViewerColumn c = new TableViewerColumn(viewer, SWT.LEFT);
             c.getColumn().setText(column.title());
             c.getColumn().setToolTipText(column.tooltip());
-            c.getColumn().setWidth(column.width());
+            // Never narrower than its header: every column of the spec stays readable.
+            c.getColumn().setWidth(Math.max(column.width(), gc.textExtent(column.title()).x + padding));
             c.setLabelProvider(new CellLabel(column));
             if (column.editable()) {
                 c.setEditingSupport(new CellEditing(column, change, error));
             }
         }
+        gc.dispose();
         TableViewerFocusCellManager focus = new TableViewerFocusCellManager(viewer, new FocusCellOwnerDrawHighlighter(viewer));
         ColumnViewerEditorActivationStrategy activation = new ColumnViewerEditorActivationStrategy(viewer) {
             @Override

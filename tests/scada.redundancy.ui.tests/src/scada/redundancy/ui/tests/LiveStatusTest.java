@@ -103,10 +103,12 @@ public class LiveStatusTest {
     }
 
     /** The README's picture of the editor: the real workbench window, saved under target/. */
-    private static void screenshot() {
+    private void screenshot() {
         Display d = Display.getCurrent();
         Shell shell = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell();
-        shell.setSize(1500, 720);
+        var page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        page.setPartState(page.getReference(editor), org.eclipse.ui.IWorkbenchPage.STATE_MAXIMIZED); // every column in view
+        shell.setSize(1900, 500); // the test command's virtual screen is 1920x1080
         shell.layout(true, true);
         until("painted", () -> !d.readAndDispatch());
         Image image = new Image(d, shell.getBounds().width, shell.getBounds().height);
