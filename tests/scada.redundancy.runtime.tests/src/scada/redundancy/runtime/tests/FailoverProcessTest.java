@@ -238,6 +238,40 @@ public class FailoverProcessTest {
         assertTrue(log, allowanceOver > 0 && fault > allowanceOver);
     }
 
+    /**
+     * Split brain, as the README describes it: the heartbeat cable between two running servers is
+     * cut (here a relay that goes silent, sockets open), so the backup takes over after Timeout and
+     * both serve; when the cable is mended the primary with the lower term steps down at once.
+     */
+    @Test
+    public void aCutCableMakesTwoPrimariesAndMendingItLeavesTheHigherTerm() throws Exception {
+        java.net.InetAddress viaA = java.net.InetAddress.getByName("127.0.0.11"); // where SCADA-B's row says SCADA-A is
+        java.net.InetAddress viaB = java.net.InetAddress.getByName("127.0.0.12"); // where SCADA-A's row says SCADA-B is
+        try (PartitionProxy toB = new PartitionProxy(new java.net.InetSocketAddress(viaB, RedundancySet.PORT),
+                new java.net.InetSocketAddress(RedundancySet.address(1), RedundancySet.PORT), viaA);
+                PartitionProxy toA = new PartitionProxy(new java.net.InetSocketAddress(viaA, RedundancySet.PORT),
+                        new java.net.InetSocketAddress(RedundancySet.address(0), RedundancySet.PORT), viaB)) {
+            start(2, 3, (i, c) -> c.withPartner(0, c.partners().get(0).withIpAddress(i == 0 ? "127.0.0.12" : "127.0.0.11")));
+            assertEquals(0, set.awaitStable(STABLE));
+            long term = set.status(0).term();
+
+            toB.cut();
+            toA.cut();
+            RedundancyStatus b = awaitRole(1, Role.PRIMARY);
+            RoleChange took = lastTo(b, Role.PRIMARY);
+            assertEquals("silence, not a refused reconnect: the relay still accepts", RoleChangeCause.TIMEOUT, took.cause());
+            assertTrue(took.term() > term);
+            assertEquals("both serve while the cable is cut: split brain", Role.PRIMARY, set.status(0).role());
+
+            toB.mend();
+            toA.mend();
+            RedundancyStatus a = awaitRole(0, Role.BACKUP);
+            assertEquals(RoleChangeCause.HIGHER_TERM, lastTo(a, Role.BACKUP).cause());
+            assertEquals("the higher term stays primary", 1, set.awaitStable(STABLE));
+            assertEquals(took.term(), set.status(1).term());
+        }
+    }
+
     @Test
     public void aPeerWithTheWrongCertificateIsRefusedAndShownAsSuch() throws Exception {
         String wrong = "ab".repeat(32);
