@@ -416,6 +416,16 @@ public class RedundancyEditorTest {
     }
 
     @Test
+    public void aDoubleClickInTheProjectExplorerOpensTheRedundancyEditor() throws Exception {
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        page.closeAllEditors(false);
+        process();
+        assertEquals(RedundancyEditor.ID, IDE.getDefaultEditor(file).getId());
+        // What the Project Explorer's Open does: the default editor for the file, no editor id given.
+        assertTrue(IDE.openEditor(page, file) instanceof RedundancyEditor);
+    }
+
+    @Test
     public void actionCellsAreLinks() {
         assertEquals("\u25b6 Try To Connect", editor.partnersTable().viewer().getTable().getItem(0)
                 .getText(column(editor.partnersTable(), "Try To Connect")));
