@@ -58,6 +58,7 @@ public class InProcessPairTest {
         final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
         final BlockingQueue<Runnable> unconsumed = new LinkedBlockingQueue<>();
         final BlockingQueue<String> writable = new LinkedBlockingQueue<>();
+        final java.util.Queue<String> logs = new java.util.concurrent.ConcurrentLinkedQueue<>();
         volatile boolean holdMessages;
         volatile RedundancyStatus last;
 
@@ -75,6 +76,7 @@ public class InProcessPairTest {
 
         @Override
         public void log(String line) {
+            logs.add(line);
             System.out.println("    " + line);
         }
 
@@ -250,6 +252,63 @@ public class InProcessPairTest {
         primaryEvents.awaitRole(c -> c.to() == Role.BACKUP && c.cause() == RoleChangeCause.HEALTH_RESTORED, 5000);
         backupEvents.await(s -> !s.partners().get(0).fault(), 5000);
         assertEquals(Role.PRIMARY, (primary == nodeA ? nodeB : nodeA).role());
+    }
+
+    /**
+     * A peer that is authenticated (its certificate is approved) but sends broken frames: each
+     * connection is closed with a logged reason, and the server's link to its partner, its role
+     * and its heartbeats are untouched.
+     */
+    @Test
+    public void brokenFramesFromAnAuthenticatedPeerCloseOnlyThatConnection() throws Exception {
+        LinkIdentity fuzzer = LinkIdentity.loadOrCreate(temp.newFolder().toPath(), "fuzzer");
+        new scada.redundancy.runtime.tls.TrustStore(dataB).approve(fuzzer.fingerprint(), "a buggy peer");
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("fuzzer", fuzzer.key(), new char[0], new java.security.cert.Certificate[] { fuzzer.certificate() });
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(keys, new char[0]);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        tls.init(kmf.getKeyManagers(), new scada.redundancy.runtime.tls.PinnedTrust(() -> java.util.Set.of(nodeB.fingerprint()),
+                f -> { }).getTrustManagers(), null);
+        Role roleA = nodeA.role();
+        Role roleB = nodeB.role();
+        byte[] hello = "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[][] frames = {
+                ByteBuffer.allocate(4).putInt(0).array(), // an empty frame
+                ByteBuffer.allocate(6).putInt(2).put((byte) 0x7f).put((byte) 1).array(), // an unknown frame type
+                ByteBuffer.allocate(5 + hello.length).putInt(1 + hello.length).put((byte) FrameType.HELLO.code()).put(hello)
+                        .array(), // a HELLO that is not JSON
+                ByteBuffer.allocate(5).putInt(LinkProtocol.MAX_FRAME_BYTES + 1).put((byte) FrameType.HELLO.code()).array(),
+                ByteBuffer.allocate(7).putInt(3).put((byte) FrameType.HEARTBEAT.code()).put((byte) 0).put((byte) 0).array(),
+        };
+        for (byte[] frame : frames) {
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.1.2", port), 2000);
+                socket.setSoTimeout(5000);
+                socket.startHandshake();
+                socket.getOutputStream().write(frame);
+                socket.getOutputStream().flush();
+                int read;
+                try {
+                    do {
+                        read = socket.getInputStream().read(new byte[256]);
+                    } while (read > 0); // a REJECT may come first; then the server closes
+                } catch (java.net.SocketException | javax.net.ssl.SSLException closed) {
+                    read = -1;
+                }
+                assertEquals("the server closed the connection after frame " + java.util.HexFormat.of().formatHex(frame, 0,
+                        Math.min(frame.length, 8)), -1, read);
+            }
+        }
+        RedundancyStatus after = b.await(s -> s.partners().get(0).connected(), 5000);
+        assertEquals("no role changed", List.of(roleA, roleB), List.of(nodeA.role(), nodeB.role()));
+        assertFalse(after.partners().get(0).fault());
+        String log = String.join("\n", b.logs);
+        for (String reason : List.of("empty frame", "unknown frame type 127", "malformed HELLO frame",
+                "frame longer than 1048576 bytes", "expected HELLO, got HEARTBEAT")) {
+            assertTrue(reason + " in\n" + log, log.contains(reason));
+        }
     }
 
     /** The studio, with no runtime of its own: a client identity that SCADA-B approved. */
