@@ -2,13 +2,13 @@ package scada.redundancy.ui.tests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static scada.redundancy.ui.tests.UiWait.until;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IProject;
@@ -25,8 +25,6 @@ import org.eclipse.ui.ide.IDE;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-
-import static scada.redundancy.ui.tests.UiWait.until;
 
 import scada.redundancy.cli.harness.RedundancySet;
 import scada.redundancy.model.ConfigurationFile;
@@ -65,7 +63,6 @@ public class LiveStatusTest {
         project.delete(true, true, null);
         set.close();
     }
-
 
     private String cell(boolean thisScada, int row, String title) {
         var table = (thisScada ? editor.thisScadaTable() : editor.partnersTable()).viewer().getTable();

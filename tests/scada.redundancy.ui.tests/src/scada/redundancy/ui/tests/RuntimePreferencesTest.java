@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
+import static scada.redundancy.ui.tests.UiWait.process;
+import static scada.redundancy.ui.tests.UiWait.until;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IProject;
@@ -23,7 +24,6 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
-import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.Text;
@@ -33,9 +33,6 @@ import org.eclipse.ui.ide.IDE;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-
-import static scada.redundancy.ui.tests.UiWait.process;
-import static scada.redundancy.ui.tests.UiWait.until;
 
 import scada.redundancy.cli.harness.RedundancySet;
 import scada.redundancy.model.ConfigurationFile;
@@ -76,7 +73,6 @@ public class RuntimePreferencesTest {
         store.setToDefault(RuntimePreferences.AUTO_CONNECT);
         set.close();
     }
-
 
 
     private static void collect(Composite parent, List<Control> into) {
