@@ -17,7 +17,6 @@ import scada.redundancy.model.ConfigurationValidator;
 import scada.redundancy.model.IpAddresses;
 import scada.redundancy.model.LoadedConfiguration;
 import scada.redundancy.model.Problem;
-import scada.redundancy.model.SourceLocation;
 import scada.redundancy.model.ValidationContext;
 import scada.redundancy.model.ValidationReport;
 
@@ -78,9 +77,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         ValidationReport report = ConfigurationValidator.validate(loaded.configuration(), context);
         for (Problem p : report.problems()) {
-            String at = loaded.locationOf(p).map(SourceLocation::toString).map(l -> ":" + l).orElse("");
-            out.println(file + at + ": " + (p.isError() ? "error" : "warning") + ": " + p.path() + ": " + p.message()
-                    + " Fix: " + p.howToFix());
+            out.println(loaded.describe(file, p));
         }
         if (!quiet) {
             int errors = report.errors().size();

@@ -72,18 +72,17 @@ final class ServerCommand implements Callable<Integer> {
             err.println("--config FILE is required to start a server");
             return CheckCommand.USAGE;
         }
-        RedundancyConfiguration configuration;
+        scada.redundancy.model.LoadedConfiguration loaded;
         try {
-            configuration = ConfigurationFile.read(config);
+            loaded = ConfigurationFile.readWithLocations(config);
         } catch (ConfigurationReadException e) {
-            err.println(e.getMessage());
+            err.println(e.getMessage().replaceFirst(": ", ": error: "));
             return CheckCommand.INVALID;
         }
-        ValidationReport report = ConfigurationValidator.validate(configuration,
+        ValidationReport report = ConfigurationValidator.validate(loaded.configuration(),
                 ValidationContext.boundTo(IpAddresses.parse(bind).get()));
         for (Problem p : report.problems()) {
-            err.println(config + ": " + (p.isError() ? "error" : "warning") + ": " + p.path() + ": " + p.message() + " Fix: "
-                    + p.howToFix());
+            err.println(loaded.describe(config, p));
         }
         if (report.hasErrors()) {
             err.println(config + ": the server does not start with a configuration that has errors");
@@ -99,7 +98,7 @@ final class ServerCommand implements Callable<Integer> {
             return CheckCommand.USAGE;
         }
         Path product = Path.of(productProperty).toAbsolutePath();
-        List<String> command = launchCommand(product, dataDir, configuration);
+        List<String> command = launchCommand(product, dataDir, loaded.configuration());
         if (launchCommand) {
             out.print(String.join("\0", command));
             out.print('\0');

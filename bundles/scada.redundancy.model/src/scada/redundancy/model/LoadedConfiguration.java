@@ -28,4 +28,14 @@ public record LoadedConfiguration(RedundancyConfiguration configuration, Map<Str
         String row = problem.partnerIndex() < 0 ? Section.THIS_SCADA.jsonName() : FieldPaths.partner(problem.partnerIndex());
         return Optional.ofNullable(locations.get(row));
     }
+
+    /**
+     * One problem as one line, the way compilers and {@code nginx -t} report:
+     * {@code file:line:column: error: field: what is wrong. Fix: what to do}.
+     */
+    public String describe(Object file, Problem problem) {
+        String at = locationOf(problem).map(l -> ":" + l).orElse("");
+        return file + at + ": " + (problem.isError() ? "error" : "warning") + ": " + problem.path() + ": "
+                + problem.message() + " Fix: " + problem.howToFix();
+    }
 }

@@ -47,6 +47,19 @@ public class CheckCommandTest {
     }
 
     @Test
+    public void theServerRefusesAnInvalidFileWithTheSameLinesAsCheck() throws Exception {
+        Path file = write(valid().withPartner(0, valid().partners().get(0).withTimeoutMs(1500)));
+        int code = DuplexCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), "server", "--config",
+                file.toString(), "--bind", "127.0.0.1");
+        assertEquals(1, code);
+        String text = err.toString();
+        assertTrue(text, text.contains(file + ":20:20: error: partners[0].timeoutMs: Timeout 1500 ms"));
+        assertTrue(text, text.contains(file + ": the server does not start with a configuration that has errors"));
+        check(file.toString());
+        assertTrue("check prints the same line:\n" + out, out.toString().contains(file + ":20:20: error: partners[0].timeoutMs"));
+    }
+
+    @Test
     public void aValidFileExitsZeroAndSaysSo() throws Exception {
         assertEquals(0, check(write(valid()).toString()));
         assertTrue(out.toString(), out.toString().contains("0 errors, 0 warnings: the configuration is valid"));

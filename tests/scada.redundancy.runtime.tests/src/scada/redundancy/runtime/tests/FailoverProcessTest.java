@@ -367,7 +367,8 @@ public class FailoverProcessTest {
         Files.writeString(set.config(backup), invalid);
         RedundancyStatus s = set.server(backup).await(set.monitor(), x -> x.note().contains("NOT applied"), SOON,
                 "the status shows the file was not applied");
-        assertTrue(s.note(), s.note().contains("Timeout"));
+        assertTrue("file:line:column: error: field: " + s.note(), s.note().matches(
+                ".*\\.scadaredundancy:\\d+:\\d+: error: partners\\[0\\]\\.timeoutMs: Timeout 300 ms .*"));
         // A truncated file: same.
         Files.writeString(set.config(backup), good.substring(0, good.length() / 2));
         s = set.server(backup).await(set.monitor(), x -> x.note().contains("not valid JSON"), SOON, "the reader's reason in the note");
