@@ -29,7 +29,20 @@ public final class DuplexCommand implements Runnable {
     /** Runs a command line on the given streams and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         return new CommandLine(new DuplexCommand()).setCaseInsensitiveEnumValuesAllowed(true).setOut(out).setErr(err)
-                .execute(args);
+                .setExecutionExceptionHandler((e, command, parsed) -> {
+                    // A plain sentence for the operator, not a stack trace: what failed and why.
+                    command.getErr().println("scada-redundancy " + command.getCommandName() + ": " + plain(e));
+                    return 1;
+                }).execute(args);
+    }
+
+    private static String plain(Exception e) {
+        Throwable t = e;
+        while ((t instanceof java.util.concurrent.ExecutionException || t instanceof java.util.concurrent.CompletionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     @Override

@@ -183,7 +183,7 @@ public final class ServerProcess implements AutoCloseable {
                 lastEnd[0] = e.toString();
             }
             if (!isAlive()) {
-                throw new IllegalStateException(bind + " exited while waiting for: " + what + " (see " + log + ")");
+                throw new IllegalStateException(bind + " exited while waiting for: " + what + lastError() + " (see " + log + ")");
             }
             // Not reachable yet (still starting): try again when its port may be open; bounded by the deadline.
             CompletableFuture<Void> pause = new CompletableFuture<>();
@@ -192,6 +192,22 @@ public final class ServerProcess implements AutoCloseable {
         throw new TimeoutException(bind + ": not " + what + " within " + timeout.toMillis() + " ms; last status: "
                 + (last[0] == null ? "none" : last[0].role().jsonName() + " term " + last[0].term()) + "; last end: "
                 + lastEnd[0] + " (see " + log + ")");
+    }
+
+    /** The server's last ERROR line (why it exited), as ": reason", or empty. */
+    private String lastError() {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                int at = lines.get(i).indexOf(" ERROR ");
+                if (at >= 0) {
+                    return ": " + lines.get(i).substring(at + " ERROR ".length());
+                }
+            }
+        } catch (IOException e) {
+            // no log: the path is in the message anyway
+        }
+        return "";
     }
 
     @Override

@@ -62,6 +62,19 @@ public class CommandsAgainstRealServersTest {
     }
 
     @Test
+    public void aPortTakenByAnotherProgramIsSaidPlainlyWithoutAStackTrace() throws Exception {
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(RedundancySet.PORT, 5,
+                java.net.InetAddress.getByName(RedundancySet.address(0)))) {
+            int code = run("demo", "--period", "200", "--timeout", "600", "--dir", temp.newFolder().toString());
+            assertEquals(1, code);
+            String text = err.toString();
+            assertTrue(text, text.startsWith("scada-redundancy demo: 127.0.0.1 exited while waiting for"));
+            assertTrue(text, text.contains("cannot listen on 127.0.0.1:8000: Address already in use"));
+            assertTrue("no stack trace: " + text, !text.contains("\tat "));
+        }
+    }
+
+    @Test
     public void statusJsonHasTheDocumentedFieldsAndTheOperatorActionsWork() throws Exception {
         set = new RedundancySet(temp.newFolder().toPath(), 2, 200, 600, 3, null, List.of()).startAll();
         int primary = set.awaitStable(STABLE);
