@@ -467,7 +467,12 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
     @Override
     public void doSave(IProgressMonitor monitor) {
         try {
-            file.setContents(new ByteArrayInputStream(ConfigurationFile.toBytes(config)), IResource.KEEP_HISTORY, monitor);
+            byte[] bytes = ConfigurationFile.toBytes(config);
+            if (file.exists()) {
+                file.setContents(new ByteArrayInputStream(bytes), IResource.KEEP_HISTORY, monitor);
+            } else {
+                file.create(new ByteArrayInputStream(bytes), true, monitor); // deleted while edited: written again
+            }
             saved = config;
             knownStamp = file.getModificationStamp();
             firePropertyChange(PROP_DIRTY);
@@ -507,6 +512,10 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
     @Override
     public void resourceChanged(IResourceChangeEvent event) {
         IResourceDelta delta = event.getDelta() == null ? null : event.getDelta().findMember(file.getFullPath());
+        if (delta != null && delta.getKind() == IResourceDelta.REMOVED) {
+            removed(delta);
+            return;
+        }
         if (delta == null || (delta.getFlags() & IResourceDelta.CONTENT) == 0 || config == null) {
             return;
         }
@@ -522,6 +531,35 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
                 return;
             }
             reload();
+        });
+    }
+
+    /**
+     * The file was renamed or moved: the editor follows it, as Eclipse's editors do. It was
+     * deleted: an editor without unsaved edits closes; one with unsaved edits stays open and says
+     * that Save writes the file again.
+     */
+    private void removed(IResourceDelta delta) {
+        Display display = getSite().getShell().getDisplay();
+        if ((delta.getFlags() & IResourceDelta.MOVED_TO) != 0) {
+            IFile moved = ResourcesPlugin.getWorkspace().getRoot().getFile(delta.getMovedToPath());
+            display.asyncExec(() -> {
+                file = moved;
+                setInputWithNotify(new org.eclipse.ui.part.FileEditorInput(moved));
+                setPartName(moved.getName());
+                knownStamp = moved.getModificationStamp();
+            });
+            return;
+        }
+        display.asyncExec(() -> {
+            if (file.exists()) {
+                return;
+            }
+            if (isDirty()) {
+                showError(file.getFullPath() + " was deleted; Save writes it again with your edits.");
+            } else {
+                getSite().getPage().closeEditor(this, false);
+            }
         });
     }
 

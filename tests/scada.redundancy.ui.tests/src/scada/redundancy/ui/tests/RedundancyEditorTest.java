@@ -426,6 +426,38 @@ public class RedundancyEditorTest {
     }
 
     @Test
+    public void aRenamedFileIsFollowedAndADeletedOneClosesAnUnmodifiedEditor() throws Exception {
+        file.move(file.getFullPath().removeLastSegments(1).append("renamed.scadaredundancy"), true, null);
+        process();
+        IFile renamed = project.getFile("renamed.scadaredundancy");
+        assertEquals(renamed, ((org.eclipse.ui.IFileEditorInput) editor.getEditorInput()).getFile());
+        assertEquals("renamed.scadaredundancy", editor.getPartName());
+        type(editor.partnersTable(), 0, "Comment", "after the rename");
+        editor.doSave(null);
+        try (InputStream in = renamed.getContents(true)) {
+            assertEquals("after the rename",
+                    ConfigurationFile.parse(in.readAllBytes(), "renamed").configuration().partners().get(0).comment());
+        }
+        renamed.delete(true, null);
+        process();
+        assertEquals("an editor without unsaved edits closes with its file", 0,
+                PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().getEditorReferences().length);
+    }
+
+    @Test
+    public void aDeletedFileWithUnsavedEditsKeepsTheEditorAndSaveWritesItAgain() throws Exception {
+        type(editor.partnersTable(), 0, "Comment", "keep me");
+        file.delete(true, null);
+        process();
+        assertTrue(editor.isDirty());
+        assertEquals(1, PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().getEditorReferences().length);
+        editor.doSave(null);
+        assertTrue(file.exists());
+        assertEquals("keep me", onDisk().partners().get(0).comment());
+        assertFalse(editor.isDirty());
+    }
+
+    @Test
     public void actionCellsAreLinks() {
         assertEquals("\u25b6 Try To Connect", editor.partnersTable().viewer().getTable().getItem(0)
                 .getText(column(editor.partnersTable(), "Try To Connect")));
