@@ -563,6 +563,32 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         });
     }
 
+    /** Double-click on a problem in the Problems view: the editor shows that row and its column. */
+    @Override
+    public <T> T getAdapter(Class<T> adapter) {
+        if (adapter == org.eclipse.ui.ide.IGotoMarker.class) {
+            return adapter.cast((org.eclipse.ui.ide.IGotoMarker) this::gotoMarker);
+        }
+        return super.getAdapter(adapter);
+    }
+
+    private void gotoMarker(org.eclipse.core.resources.IMarker marker) {
+        if (thisScada == null || thisScada.viewer().getControl().isDisposed()) {
+            return;
+        }
+        int row = marker.getAttribute(ProblemMarkers.PARTNER_INDEX, -1);
+        String field = marker.getAttribute(ProblemMarkers.FIELD, "");
+        SectionTable table = row >= 0 ? partners : thisScada;
+        table.viewer().setSelection(new org.eclipse.jface.viewers.StructuredSelection(Integer.valueOf(row)), true);
+        List<Column> columns = table.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).field() != null && columns.get(i).field().name().equals(field)) {
+                table.viewer().getTable().showColumn(table.viewer().getTable().getColumn(i));
+            }
+        }
+        table.viewer().getControl().setFocus();
+    }
+
     /** Revert: drops the unsaved edits and shows the file's content. */
     public void revert() {
         if (isDirty()) {

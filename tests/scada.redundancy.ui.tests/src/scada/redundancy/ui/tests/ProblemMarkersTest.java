@@ -92,6 +92,23 @@ public class ProblemMarkersTest {
     }
 
     @Test
+    public void openingAProblemShowsItsRowInTheEditor() throws Exception {
+        RedundancyConfiguration bad = new RedundancyConfiguration(LocalServer.defaults().withSymbol("SCADA-A"),
+                List.of(Partner.defaults(1, "SCADA-B", "192.168.1.11", 8000),
+                        Partner.defaults(2, "SCADA-C", "192.168.1.12", 8001))); // the second row's port is wrong
+        IFile file = write("redundancy.scadaredundancy", ConfigurationFile.toBytes(bad));
+        IMarker[] found = markers(file, 1);
+        assertEquals(1, found[0].getAttribute(ProblemMarkers.PARTNER_INDEX, -1));
+        // What a double-click in the Problems view does.
+        org.eclipse.ui.IEditorPart part = IDE.openEditor(
+                org.eclipse.ui.PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage(), found[0]);
+        assertTrue(part instanceof scada.redundancy.ui.internal.RedundancyEditor);
+        var editor = (scada.redundancy.ui.internal.RedundancyEditor) part;
+        assertEquals(List.of(1), editor.partnersTable().viewer().getStructuredSelection().toList());
+        org.eclipse.ui.PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().closeAllEditors(false);
+    }
+
+    @Test
     public void anUnreadableFileIsOneErrorOnTheReadersLine() throws Exception {
         IFile file = write("broken.scadaredundancy", "{\"format\": 1,\n\"thisScada\": {\n\"port\": true}}".getBytes());
         IMarker[] found = markers(file, 1);
