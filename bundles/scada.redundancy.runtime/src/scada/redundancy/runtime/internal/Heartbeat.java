@@ -14,20 +14,21 @@ import scada.redundancy.runtime.Role;
  * @param sequence      counts up from 1 per connection
  * @param health        the sender's health, 0..100
  * @param primaryForMs  how long the sender has been primary (0 unless primary): the tie-break between two primaries of one term
+ * @param servedTerm    the last term in which the sender was primary (0: never): among backups, who served last ranks first
  * @param sentNanos     the sender's monotonic clock at sending
  * @param echoNanos     the {@code sentNanos} of the last heartbeat the sender received from the receiver (0 if none)
  * @param echoHoldNanos how long the sender held that echo before sending
  */
-record Heartbeat(Role role, long term, long sequence, int health, long primaryForMs, long sentNanos, long echoNanos,
-        long echoHoldNanos) {
+record Heartbeat(Role role, long term, long sequence, int health, long primaryForMs, long servedTerm, long sentNanos,
+        long echoNanos, long echoHoldNanos) {
 
-    static final int BYTES = 1 + 1 + 8 + 8 + 1 + 8 + 8 + 8 + 8;
-    private static final int FORMAT = 1;
+    static final int BYTES = 1 + 1 + 8 + 8 + 1 + 8 + 8 + 8 + 8 + 8;
+    private static final int FORMAT = 2;
 
     byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(BYTES);
         b.put((byte) FORMAT).put((byte) role.ordinal()).putLong(term).putLong(sequence).put((byte) health)
-                .putLong(primaryForMs).putLong(sentNanos).putLong(echoNanos).putLong(echoHoldNanos);
+                .putLong(primaryForMs).putLong(servedTerm).putLong(sentNanos).putLong(echoNanos).putLong(echoHoldNanos);
         return b.array();
     }
 
@@ -52,7 +53,12 @@ record Heartbeat(Role role, long term, long sequence, int health, long primaryFo
             if (term < 0 || health < 0 || health > 100) {
                 throw new ProtocolException("heartbeat with term " + term + " and health " + health);
             }
-            return new Heartbeat(role, term, sequence, health, b.getLong(), b.getLong(), b.getLong(), b.getLong());
+            long primaryForMs = b.getLong();
+            long servedTerm = b.getLong();
+            if (servedTerm < 0 || servedTerm > term) {
+                throw new ProtocolException("heartbeat with served term " + servedTerm + " beyond its term " + term);
+            }
+            return new Heartbeat(role, term, sequence, health, primaryForMs, servedTerm, b.getLong(), b.getLong(), b.getLong());
         } catch (BufferUnderflowException e) {
             throw new ProtocolException("truncated heartbeat", e);
         }

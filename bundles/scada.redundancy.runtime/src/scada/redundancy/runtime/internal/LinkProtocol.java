@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 /** Constants of the link and the JSON messages that ride in its frames. */
 public final class LinkProtocol {
     /** Raised when a frame's meaning changes; a peer of another version is refused at the handshake. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final String PRODUCT = "Duplex 0.1.0";
     /** No frame is larger: a longer length prefix closes the connection. */
     static final int MAX_FRAME_BYTES = 1 << 20;

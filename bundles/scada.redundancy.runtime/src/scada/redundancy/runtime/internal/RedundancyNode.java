@@ -128,6 +128,9 @@ public final class RedundancyNode {
     private final LinkIdentity identity;
     private final TrustStore trustStore;
     private final TermStore termStore;
+    /** The last term in which this server was primary, and where it is kept. */
+    private final TermStore servedTermStore;
+    private long servedTerm;
     private final String projectFingerprint;
 
     // ---- state owned by the loop thread ----
@@ -177,6 +180,8 @@ public final class RedundancyNode {
         this.trustStore = new TrustStore(settings.dataDir());
         this.termStore = new TermStore(settings.dataDir());
         this.term = termStore.read();
+        this.servedTermStore = new TermStore(settings.dataDir(), TermStore.SERVED_FILE);
+        this.servedTerm = Math.min(servedTermStore.read(), term);
         this.projectFingerprint = Fingerprints.ofProject(settings.projectDir());
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("duplex-link-" + config.thisScada().symbol(), true));
         this.loop = group.next();
@@ -731,7 +736,8 @@ public final class RedundancyNode {
             return;
         }
         PartnerLink better = links.values().stream().filter(l -> l.alive && !l.fault && l.reportedRole == Role.BACKUP)
-                .filter(l -> ranksBefore(l.reportedHealth, l.reportedTerm, l.config.symbol(), health, term, symbol()))
+                .filter(l -> ranksBefore(l.reportedHealth, l.reportedServedTerm, l.config.symbol(), health, servedTerm,
+                        symbol()))
                 .findFirst().orElse(null);
         if (better != null) {
             return; // it will claim; if it cannot, its silence will bring us back here
@@ -742,16 +748,17 @@ public final class RedundancyNode {
     }
 
     /**
-     * The rank of two servers that are both backups: the healthier first, then the one that
-     * knows the higher term, then the one whose Symbol sorts first (ignoring case). Every server
-     * evaluates the same rule from the same heartbeats, so they agree without a global list.
+     * The rank of two servers that are both backups: the healthier first, then the one that was
+     * primary most recently (the higher served term: it holds the most recent history), then the
+     * one whose Symbol sorts first (ignoring case). Every server evaluates the same rule from the
+     * same heartbeats, so they agree without a global list.
      */
-    static boolean ranksBefore(int healthA, long termA, String symbolA, int healthB, long termB, String symbolB) {
+    static boolean ranksBefore(int healthA, long servedA, String symbolA, int healthB, long servedB, String symbolB) {
         if (healthA != healthB) {
             return healthA > healthB;
         }
-        if (termA != termB) {
-            return termA > termB;
+        if (servedA != servedB) {
+            return servedA > servedB;
         }
         int bySymbol = symbolA.toLowerCase(Locale.ROOT).compareTo(symbolB.toLowerCase(Locale.ROOT));
         return bySymbol != 0 ? bySymbol < 0 : symbolA.compareTo(symbolB) < 0;
@@ -779,6 +786,13 @@ public final class RedundancyNode {
         };
         if (!persistTerm(newTerm)) {
             return;
+        }
+        try {
+            servedTermStore.write(newTerm);
+            servedTerm = newTerm;
+        } catch (IOException e) {
+            log("cannot store the served term " + newTerm + ": " + e.getMessage() + " (only the rank after a restart of "
+                    + "the whole set depends on it)");
         }
         long now = System.nanoTime();
         primarySinceNanos = now;
@@ -1156,6 +1170,8 @@ public final class RedundancyNode {
         long lostDetectedMillis = -1;
         Role reportedRole;
         long reportedTerm = -1;
+        /** The last term in which the partner was primary, from its heartbeats. */
+        long reportedServedTerm;
         int reportedHealth = -1;
         long echoNanos;
         long echoReceivedAtNanos;
@@ -1496,6 +1512,7 @@ public final class RedundancyNode {
             goodbye = false;
             reportedRole = hb.role();
             reportedTerm = Math.max(reportedTerm, hb.term());
+            reportedServedTerm = hb.servedTerm();
             reportedHealth = hb.health();
             lastHeartbeatMillis = System.currentTimeMillis();
             contact(now);
@@ -1553,7 +1570,7 @@ public final class RedundancyNode {
             long now = System.nanoTime();
             long primaryFor = role == Role.PRIMARY ? TimeUnit.NANOSECONDS.toMillis(now - primarySinceNanos) : 0;
             Role announced = handingOver ? Role.PRIMARY : role;
-            Heartbeat hb = new Heartbeat(announced, term, ++sequence, health, primaryFor, now, echoNanos,
+            Heartbeat hb = new Heartbeat(announced, term, ++sequence, health, primaryFor, servedTerm, now, echoNanos,
                     echoNanos == 0 ? 0 : now - echoReceivedAtNanos);
             // Heartbeats are never queued behind bulk traffic: written and flushed directly.
             outbound.writeAndFlush(new Frame(FrameType.HEARTBEAT, hb.encode()));
@@ -1588,6 +1605,7 @@ public final class RedundancyNode {
             alive = old.alive && config.activate();
             reportedRole = old.reportedRole;
             reportedTerm = old.reportedTerm;
+            reportedServedTerm = old.reportedServedTerm;
             reportedHealth = old.reportedHealth;
             lastHeartbeatMillis = old.lastHeartbeatMillis;
             lastContactNanos = old.lastContactNanos;

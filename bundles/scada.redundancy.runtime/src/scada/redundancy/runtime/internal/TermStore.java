@@ -10,17 +10,24 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The highest term this server has seen, on disk. Written (and forced to the device) before the
- * server acts on a new term, so that a server that restarts — or wakes from a freeze — never
- * reuses a term and cannot take the primary role back blindly.
+ * A term on disk. {@code term}: the highest term this server has seen, written (and forced to
+ * the device) before the server acts on a new term, so that a server that restarts — or wakes
+ * from a freeze — never reuses a term and cannot take the primary role back blindly.
+ * {@code served-term}: the last term in which this server was primary, so that after the whole
+ * set restarts the server that served last (with the most recent history) is elected again.
  */
 final class TermStore {
     static final String FILE = "term";
+    static final String SERVED_FILE = "served-term";
 
     private final Path file;
 
     TermStore(Path dataDir) {
-        this.file = dataDir.resolve(FILE);
+        this(dataDir, FILE);
+    }
+
+    TermStore(Path dataDir, String fileName) {
+        this.file = dataDir.resolve(fileName);
     }
 
     /** The stored term, 0 if none; a damaged file is an error (better stop than forget a term). */
@@ -43,7 +50,7 @@ final class TermStore {
 
     void write(long term) throws IOException {
         Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling(FILE + ".tmp");
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(ByteBuffer.wrap((term + "\n").getBytes(StandardCharsets.US_ASCII)));
