@@ -87,8 +87,7 @@ final class StatusCommand implements Callable<Integer> {
                     p.lastHeartbeatAgeMs() < 0 ? "never" : p.lastHeartbeatAgeMs() + " ms ago",
                     p.rttMs() < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.2f", p.rttMs()), p.verified(),
                     (p.fault() ? "  fault: " + p.faultReason() : "")
-                            + (p.activate() && !p.connected() && p.nextRetryInMs() >= 0
-                                    ? "  (next retry in " + (p.nextRetryInMs() + 999) / 1000 + " s)" : ""));
+                            + (p.nextRetryInMs() >= 0 ? "  (next retry in " + (p.nextRetryInMs() + 999) / 1000 + " s)" : ""));
         }
         if (!s.roleChanges().isEmpty()) {
             out.println("Role changes (oldest first):");

@@ -65,8 +65,6 @@ public final class RedundancyComponent {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private BundleContext context;
     private RedundancyNode node;
-    /** The address this server binds to (a partner row that points at it is an error). */
-    private String bindAddress;
     private ServiceRegistration<RedundancyService> serviceRegistration;
     private ServiceRegistration<PartnerChannels> channelsRegistration;
     private ServiceRegistration<HealthReporter> healthRegistration;
@@ -84,7 +82,6 @@ public final class RedundancyComponent {
         }
         Path configFile = Path.of(configPath).toAbsolutePath();
         String bind = property(context, "duplex.bind", "127.0.0.1");
-        bindAddress = bind;
         Path data = Path.of(property(context, "duplex.data", "duplex-data")).toAbsolutePath();
         String project = context.getProperty("duplex.project");
         try {
@@ -180,24 +177,18 @@ public final class RedundancyComponent {
     private void reload(Path configFile) {
         try {
             scada.redundancy.model.LoadedConfiguration loaded = ConfigurationFile.readWithLocations(configFile);
-            scada.redundancy.model.ValidationReport report = scada.redundancy.model.ConfigurationValidator.validate(
-                    loaded.configuration(), scada.redundancy.model.ValidationContext.boundTo(
-                            scada.redundancy.model.IpAddresses.parse(bindAddress).orElseThrow()));
+            scada.redundancy.model.ValidationReport report = node.validate(loaded.configuration());
             if (report.hasErrors()) {
                 // Every error with its line and field, like `check`; nothing of the file is applied.
-                String why = report.errors().stream().map(p -> loaded.describe(configFile, p))
-                        .collect(java.util.stream.Collectors.joining("; "));
-                log("configuration NOT applied, the previous one stays in force: " + why);
-                node.configurationNotApplied(why);
+                node.configurationNotApplied(report.errors().stream().map(p -> loaded.describe(configFile, p))
+                        .collect(java.util.stream.Collectors.joining("; ")));
                 return;
             }
             node.applyConfiguration(loaded.configuration()).toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (ConfigurationReadException e) {
-            log("configuration NOT applied, the previous one stays in force: " + e.getMessage());
             node.configurationNotApplied(e.getMessage());
         } catch (Exception e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
-            log("configuration NOT applied, the previous one stays in force: " + c.getMessage());
             node.configurationNotApplied(c.getMessage());
         }
     }

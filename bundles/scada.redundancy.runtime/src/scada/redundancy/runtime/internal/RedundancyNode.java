@@ -211,15 +211,24 @@ public final class RedundancyNode {
     }
 
     static void requireValid(RedundancyConfiguration config, String bindAddress) {
-        ValidationReport report = ConfigurationValidator.validate(config,
-                ValidationContext.boundTo(IpAddresses.parse(bindAddress).orElseThrow(
-                        () -> new IllegalArgumentException(bindAddress + " is not an IP address to bind to"))));
+        ValidationReport report = validate(config, bindAddress);
         if (report.hasErrors()) {
             StringBuilder b = new StringBuilder("the configuration has errors:");
             report.errors().forEach(p -> b.append("\n  ").append(p.path()).append(": ").append(p.message()).append(' ')
                     .append(p.howToFix()));
             throw new IllegalArgumentException(b.toString());
         }
+    }
+
+    /** The configuration's problems as a server bound to {@code bindAddress} sees them. */
+    static ValidationReport validate(RedundancyConfiguration config, String bindAddress) {
+        return ConfigurationValidator.validate(config, ValidationContext.boundTo(IpAddresses.parse(bindAddress).orElseThrow(
+                () -> new IllegalArgumentException(bindAddress + " is not an IP address to bind to"))));
+    }
+
+    /** The configuration's problems as this server sees them (its own address known). */
+    public ValidationReport validate(RedundancyConfiguration config) {
+        return validate(config, settings.bindAddress());
     }
 
     private void sslContexts() throws SSLException {
@@ -631,6 +640,7 @@ public final class RedundancyNode {
     public void configurationNotApplied(String reason) {
         loop.execute(() -> {
             notApplied = "configuration file NOT applied, the previous one stays in force: " + reason;
+            log(notApplied);
             statusChanged();
         });
     }
@@ -1043,7 +1053,7 @@ public final class RedundancyNode {
                             l.reportedRole == null ? "" : l.alive ? l.reportedRole.jsonName() : "offline", l.reportedTerm,
                             l.reportedHealth,
                             l.lastHeardNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(now - l.lastHeardNanos), l.rttMs,
-                            l.retries, l.nextRetryInMs(now), "n/a", l.verified, l.peerFingerprint));
+                            l.retries, l.nextRetryInMs(), "n/a", l.verified, l.peerFingerprint));
         }
         boolean on = config.thisScada().activate();
         String verified = partners.stream().filter(PartnerStatus::activate).allMatch(s -> "verified".equals(s.verified()))
@@ -1192,7 +1202,6 @@ public final class RedundancyNode {
         ScheduledFuture<?> heartbeatTimer;
         ScheduledFuture<?> silenceTimer;
         ScheduledFuture<?> reconnectTimer;
-        long reconnectAtNanos;
         ScheduledFuture<?> failbackTimer;
         final SendBudget budget = new SendBudget();
         /** Channel send queues, drained in turn; credits the partner granted per channel. */
@@ -1333,16 +1342,15 @@ public final class RedundancyNode {
             cancel(reconnectTimer);
             if (!closed && !stopping && config.activate()) {
                 reconnectTimer = loop.schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
-                reconnectAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
             }
         }
 
         /** ms until the next background reconnect, or -1 if none is due. */
-        long nextRetryInMs(long now) {
+        long nextRetryInMs() {
             if (reconnectTimer == null || reconnectTimer.isDone() || outboundUp()) {
                 return -1;
             }
-            return Math.max(0, TimeUnit.NANOSECONDS.toMillis(reconnectAtNanos - now));
+            return Math.max(0, reconnectTimer.getDelay(TimeUnit.MILLISECONDS));
         }
 
         void resetRetries() {

@@ -65,7 +65,6 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
     private org.eclipse.swt.widgets.Text runtimeAddress;
     private org.eclipse.swt.widgets.Text runtimeIdentity;
     private Label runtimeState;
-    private Button connectButton;
     private volatile String lastActionResult = "";
     /** The identity of the last runtime connection, also used for Try To Connect and Verify. */
     private java.nio.file.Path identity;
@@ -128,7 +127,7 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         buttons(parent);
         refresh();
         if (RuntimePreferences.store().getBoolean(RuntimePreferences.AUTO_CONNECT)) {
-            connectButton.notifyListeners(SWT.Selection, new org.eclipse.swt.widgets.Event());
+            connectFromBar();
         }
     }
 
@@ -145,22 +144,27 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
         GridDataFactory.fillDefaults().hint(160, SWT.DEFAULT).applyTo(runtimeAddress);
         new Label(bar, SWT.NONE).setText("Identity:");
         runtimeIdentity = new org.eclipse.swt.widgets.Text(bar, SWT.BORDER);
-        runtimeIdentity.setMessage(defaultIdentity().toString());
+        runtimeIdentity.setMessage(RuntimePreferences.defaultIdentity().toString());
         runtimeIdentity.setText(prefs.getString(RuntimePreferences.IDENTITY));
         GridDataFactory.fillDefaults().hint(220, SWT.DEFAULT).applyTo(runtimeIdentity);
         Button connect = new Button(bar, SWT.PUSH);
         connect.setText("Connect");
-        connect.addListener(SWT.Selection, e -> connectRuntime(runtimeAddress.getText().isBlank() ? runtimeAddress.getMessage()
-                : runtimeAddress.getText(), runtimeIdentity.getText().isBlank() ? defaultIdentity()
-                        : java.nio.file.Path.of(runtimeIdentity.getText())));
+        connect.addListener(SWT.Selection, e -> connectFromBar());
         runtimeState = new Label(bar, SWT.NONE);
         runtimeState.setText(Columns.NO_RUNTIME);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(runtimeState);
-        connectButton = connect;
     }
 
-    private static java.nio.file.Path defaultIdentity() {
-        return RuntimePreferences.defaultIdentity();
+    /** Follows the runtime the bar names (its hint, 127.0.0.1 at the file's port, when empty). */
+    private void connectFromBar() {
+        connectRuntime(runtimeAddress.getText().isBlank() ? runtimeAddress.getMessage() : runtimeAddress.getText(),
+                barIdentity());
+    }
+
+    /** The identity directory the bar names, or the default one. */
+    private java.nio.file.Path barIdentity() {
+        return runtimeIdentity == null || runtimeIdentity.getText().isBlank() ? RuntimePreferences.defaultIdentity()
+                : java.nio.file.Path.of(runtimeIdentity.getText());
     }
 
     /** Follows the runtime at ADDR:PORT; the status columns show its live status from now on. */
@@ -308,9 +312,7 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
     }
 
     private org.eclipse.core.runtime.jobs.Job actionJob(String name, ClientAction action) {
-        java.nio.file.Path identity = this.identity != null ? this.identity
-                : runtimeIdentity == null || runtimeIdentity.getText().isBlank() ? defaultIdentity()
-                        : java.nio.file.Path.of(runtimeIdentity.getText());
+        java.nio.file.Path identity = this.identity != null ? this.identity : barIdentity();
         java.util.Set<String> pins = pinnedFingerprints();
         org.eclipse.core.runtime.jobs.Job job = org.eclipse.core.runtime.jobs.Job.create(name, monitor -> {
             monitor.beginTask(name, org.eclipse.core.runtime.IProgressMonitor.UNKNOWN);
