@@ -276,7 +276,7 @@ public final class RedundancyComponent {
         }
 
         @Override
-        public void channelWritable(String partner) {
+        public void channelWritable(String partner, String channel) {
             try {
                 channelDispatcher.execute(() -> channelListeners.keySet().forEach(l -> l.writable(partner)));
             } catch (java.util.concurrent.RejectedExecutionException e) {

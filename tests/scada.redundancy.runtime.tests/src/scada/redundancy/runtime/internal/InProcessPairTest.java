@@ -91,7 +91,7 @@ public class InProcessPairTest {
         }
 
         @Override
-        public void channelWritable(String partner) {
+        public void channelWritable(String partner, String channel) {
             writable.add(partner);
         }
 
