@@ -20,8 +20,10 @@ public enum RoleChangeCause {
     HANDED_OVER,
     /** A primary learned of a higher term and stepped down. */
     HIGHER_TERM,
-    /** Two primaries met with the same term; the one primary for a shorter time stepped down. */
+    /** Two primaries met with the same term; the one whose Symbol sorts later stepped down. */
     DUAL_PRIMARY_RESOLVED,
+    /** A primary of a set of three or more heard no majority of the set for a Timeout and stepped down. */
+    NO_MAJORITY,
     /** An operator asked for it. */
     MANUAL,
     /** Automatic fail-back to this repaired server. */

@@ -1,6 +1,5 @@
 package scada.redundancy.runtime.internal;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -17,9 +16,34 @@ import scada.redundancy.runtime.internal.LinkProtocol.Handover;
 /**
  * Who is primary: the election after a silence or a refused reconnect, terms, the same-term
  * rule, hand-over and fail-back, and what health does to the role. Loop-owned. The rules are
- * those of the README ("How the runtime decides").
+ * those of the README ("How the runtime decides"); in short:
+ * <ul>
+ * <li><b>Claim.</b> A backup claims the role only when no live partner is primary, no live
+ * partner hears a live primary (a server never supports a claimant while it hears one: this is
+ * what keeps a primary that one backup lost sight of, with a link cut between two of three
+ * servers), it has a majority of the set on its side, and no live healthy backup ranks first.</li>
+ * <li><b>Majority.</b> The set is this server and its activated partners, less those proven down
+ * (their host refused a connection: nothing listens there). More than half of it, or exactly half
+ * holding the first Symbol of the set, is a majority. A set of two (or reduced to two) needs no
+ * majority: silence means takeover, as only a third party can tell a dead partner from a cut
+ * cable.</li>
+ * <li><b>Check-quorum.</b> A primary of a set of three or more that has not heard a majority
+ * within Timeout minus one Period steps down, before the others' Timeout lets them elect.</li>
+ * <li><b>Terms.</b> A higher term is taken at once, in memory: a primary steps down without
+ * waiting for the disk. A claim is stored (off the loop) before it takes effect; a server that
+ * cannot store its term lowers its health below the threshold, shows Fault and is elected
+ * around.</li>
+ * <li><b>Same term.</b> Two primaries of one term: the one whose Symbol sorts later steps down,
+ * a rule both evaluate identically.</li>
+ * </ul>
  */
 final class Election {
+    /** The health source a failing term store reports under. */
+    static final String DISK_SOURCE = "term-store";
+    /** A term more than this above ours is not believed: a buggy or hostile peer, not an election. */
+    static final long MAX_TERM_JUMP = 1_000_000_000L;
+    /** How often a server whose term store failed tries it again. */
+    static final int DISK_RETRY_MS = 5000;
     /** A graceful stop waits this long for the successor to announce itself primary. */
     static final int HANDOVER_WAIT_MS = 1000;
     /** The longest a hand-over waits for this server's role-aware services to stop. */
@@ -30,10 +54,39 @@ final class Election {
     /** A HANDOVER named another server: no election of our own until it claims or its Timeout passes. */
     private String awaitedSuccessor;
     private long awaitedUntilNanos;
+    private final TermDisk disk;
+    /** A claim is being stored: no second one meanwhile. */
+    private boolean claiming;
+    private boolean diskFailed;
+    /** Why the last evaluation did not claim, to log each new reason once. */
+    private String lastHeldBack = "";
+    /** An operator moved the role away from this preferred server: no automatic fail-back until it serves again. */
+    private boolean failbackSuspended;
+    private ScheduledFuture<?> quorumTick;
 
-    Election(RedundancyNode node) {
+    Election(RedundancyNode node, TermDisk disk) {
         this.node = node;
         this.state = node.state();
+        this.disk = disk;
+    }
+
+    /** Starts the primary's check of its majority (every shortest Period). */
+    void start() {
+        stop();
+        int period = state.config().activePartners().stream().mapToInt(p -> p.periodMs()).min().orElse(0);
+        if (period > 0) {
+            quorumTick = node.loop().scheduleAtFixedRate(this::checkQuorum, period, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void stop() {
+        PartnerLink.cancel(quorumTick);
+        quorumTick = null;
+    }
+
+    void close() {
+        stop();
+        disk.close();
     }
 
     private PartnerLinks links() {
@@ -55,7 +108,7 @@ final class Election {
             node.stallGuard().evaluateLater();
             return;
         }
-        if (links().all().stream().anyMatch(l -> l.alive && l.reportedRole == Role.PRIMARY)) {
+        if (claiming || links().all().stream().anyMatch(l -> l.alive && l.reportedRole == Role.PRIMARY)) {
             return;
         }
         if (awaitedSuccessor != null) {
@@ -71,6 +124,15 @@ final class Election {
         if (!state.healthy()) {
             return;
         }
+        PartnerLink witness = links().all().stream().filter(l -> l.alive && l.reportedSeesPrimary).findFirst().orElse(null);
+        if (witness != null) {
+            heldBack(witness.config.symbol() + " still hears a live primary: no claim while it does");
+            return;
+        }
+        if (!hasMajority(false)) {
+            heldBack("no majority of the set in sight (" + majorityText(false) + "): no claim, two primaries are worse");
+            return;
+        }
         PartnerLink better = links().all().stream().filter(l -> l.alive && !l.fault && l.reportedRole == Role.BACKUP)
                 .filter(l -> ranksBefore(l.reportedHealth, l.reportedServedTerm, l.config.symbol(), state.health(),
                         state.servedTerm(), state.symbol()))
@@ -80,7 +142,83 @@ final class Election {
         }
         RoleChangeCause why = state.starting() || lostPrimary == null && cause == RoleChangeCause.STARTUP_ELECTION
                 ? RoleChangeCause.STARTUP_ELECTION : cause;
-        becomePrimary(nextTerm(), why, lostPrimary);
+        lastHeldBack = "";
+        claim(nextTerm(), why, lostPrimary);
+    }
+
+    private void heldBack(String why) {
+        if (!why.equals(lastHeldBack)) {
+            lastHeldBack = why;
+            node.log("stays backup: " + why);
+        }
+    }
+
+    // ---- the majority ----
+
+    /** The servers that count: this one and its activated partners not proven down. */
+    private int setSize() {
+        return 1 + (int) links().all().stream().filter(l -> l.config.activate() && !l.provenDown).count();
+    }
+
+    /**
+     * Whether this server sees a majority of the set (see the class comment).
+     *
+     * @param recent count only partners heard within Timeout minus one Period (the primary's check)
+     */
+    boolean hasMajority(boolean recent) {
+        int size = setSize();
+        if (size <= 2) {
+            return true;
+        }
+        long now = System.nanoTime();
+        int inSight = 1;
+        String first = state.symbol();
+        boolean firstInSight = true;
+        for (PartnerLink l : links().all()) {
+            if (!l.config.activate() || l.provenDown) {
+                continue;
+            }
+            boolean seen = recent ? l.heardWithin(now, Math.max(l.config.timeoutMs() / 2, l.config.timeoutMs() - l.config.periodMs()))
+                    : l.alive;
+            if (seen) {
+                inSight++;
+            }
+            if (ranksBefore(100, 0, l.config.symbol(), 100, 0, first)) {
+                first = l.config.symbol();
+                firstInSight = seen;
+            }
+        }
+        return 2 * inSight > size || 2 * inSight == size && firstInSight;
+    }
+
+    private String majorityText(boolean recent) {
+        long now = System.nanoTime();
+        long inSight = 1 + links().all().stream().filter(l -> l.config.activate() && !l.provenDown)
+                .filter(l -> recent ? l.heardWithin(now, Math.max(l.config.timeoutMs() / 2,
+                        l.config.timeoutMs() - l.config.periodMs())) : l.alive)
+                .count();
+        return inSight + " of " + setSize() + " servers";
+    }
+
+    /** Every Period: a primary that hears no majority steps down before the others can elect. */
+    private void checkQuorum() {
+        if (state.role() != Role.PRIMARY || state.handingOver() || node.stallGuard().inGrace()) {
+            return;
+        }
+        if (!hasMajority(true)) {
+            stepDown(RoleChangeCause.NO_MAJORITY, null, "heard no majority of the set for a Timeout ("
+                    + majorityText(true) + "): an isolated primary steps down so that the majority can elect one");
+        }
+    }
+
+    /** Whether this server hears a live primary other than {@code except} (said in every heartbeat). */
+    boolean seesLivePrimaryOtherThan(PartnerLink except) {
+        for (PartnerLink l : links().all()) {
+            if (l != except && l.alive && l.reportedRole == Role.PRIMARY) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -108,6 +246,26 @@ final class Election {
         return highest + 1;
     }
 
+    /** Stores the new term (off the loop), then takes the role if nothing changed meanwhile. */
+    private void claim(long newTerm, RoleChangeCause cause, PartnerLink lostPrimary) {
+        claiming = true;
+        long termBefore = state.term();
+        disk.write(newTerm, true).whenComplete((v, failure) -> {
+            claiming = false;
+            if (failure != null) {
+                diskFailed(newTerm, failure);
+                return;
+            }
+            diskWorks();
+            if (state.role() != Role.BACKUP || state.stopping() || state.term() != termBefore
+                    || links().all().stream().anyMatch(l -> l.alive && l.reportedRole == Role.PRIMARY)) {
+                evaluate(RoleChangeCause.ELECTION, null); // the world moved while the disk wrote: decide again
+                return;
+            }
+            becomePrimary(newTerm, cause, lostPrimary);
+        });
+    }
+
     private void becomePrimary(long newTerm, RoleChangeCause cause, PartnerLink lostPrimary) {
         String peer = lostPrimary == null ? "" : lostPrimary.config.symbol();
         String detail = switch (cause) {
@@ -120,14 +278,10 @@ final class Election {
             case FAILBACK -> "automatic fail-back: this server is the preferred primary";
             default -> "this server ranks first among the live backups";
         };
-        if (!persistTerm(newTerm)) {
-            return;
-        }
-        try {
-            state.storeServedTerm(newTerm);
-        } catch (IOException e) {
-            node.log("cannot store the served term " + newTerm + ": " + e.getMessage() + " (only the rank after a restart of "
-                    + "the whole set depends on it)");
+        state.served(newTerm);
+        failbackSuspended = false;
+        for (PartnerLink l : links().all()) {
+            l.failbackRequested = false;
         }
         long now = System.nanoTime();
         state.primarySince(now);
@@ -149,14 +303,56 @@ final class Election {
         }
     }
 
-    private boolean persistTerm(long newTerm) {
-        try {
-            state.storeTerm(newTerm);
-            return true;
-        } catch (IOException e) {
-            node.log("ERROR cannot store term " + newTerm + " in " + node.settings().dataDir() + ": " + e.getMessage()
-                    + "; this server will not act on the new term until it can");
-            return false;
+    /** A higher term heard from a partner: taken at once in memory, stored off the loop. */
+    private void adopt(long newTerm) {
+        if (state.adoptTerm(newTerm)) {
+            disk.write(newTerm, false).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    diskFailed(newTerm, failure);
+                } else {
+                    diskWorks();
+                }
+            });
+        }
+    }
+
+    /**
+     * The term store failed: this server cannot promise never to reuse a term, so it must not
+     * serve. Its health drops below the threshold (a backup shows Fault, partners elect around
+     * it); the store is tried again every few seconds.
+     */
+    private void diskFailed(long term, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (!diskFailed) {
+            diskFailed = true;
+            node.log("ERROR cannot store term " + term + " in " + node.settings().dataDir() + ": " + cause.getMessage()
+                    + "; this server shows Fault and is not elected until it can (check the disk: full, read-only?)");
+            node.reportHealth(DISK_SOURCE, 100, "cannot store its term in " + node.settings().dataDir() + ": "
+                    + cause.getMessage());
+            node.loop().schedule(this::retryDisk, DISK_RETRY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void retryDisk() {
+        if (!diskFailed || state.stopping()) {
+            return;
+        }
+        long term = state.term();
+        disk.write(term, false).whenComplete((v, failure) -> {
+            if (failure == null) {
+                diskWorks();
+            } else {
+                node.loop().schedule(this::retryDisk, DISK_RETRY_MS, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private void diskWorks() {
+        if (diskFailed) {
+            diskFailed = false;
+            node.log("the term store works again");
+            node.reportHealth(DISK_SOURCE, 0, "");
         }
     }
 
@@ -168,7 +364,11 @@ final class Election {
 
     // ---- news from the links ----
 
-    void onHeartbeat(PartnerLink link, Heartbeat hb) {
+    void onHeartbeat(PartnerLink link, Heartbeat hb) throws ProtocolException {
+        if (hb.term() > state.term() + MAX_TERM_JUMP) {
+            throw new ProtocolException("heartbeat with term " + hb.term() + ", implausibly far above this server's term "
+                    + state.term() + " (a buggy or hostile peer)");
+        }
         long now = System.nanoTime();
         boolean cameBack = !link.alive;
         link.heard(hb, now);
@@ -180,7 +380,8 @@ final class Election {
         } else if (link.faultFromHealth) {
             link.clearFault();
         }
-        if (hb.term() > state.term() && persistTerm(hb.term())) {
+        if (hb.term() > state.term()) {
+            adopt(hb.term());
             if (state.role() == Role.PRIMARY) {
                 stepDown(RoleChangeCause.HIGHER_TERM, link, link.config.symbol() + " is primary in the higher term "
                         + hb.term() + "; this server stepped down at once");
@@ -188,15 +389,15 @@ final class Election {
                 links().heartbeatAll(); // everyone learns the term now, not a Period later
             }
         }
+        if (hb.term() < state.term() || hb.role() == Role.PRIMARY && state.role() == Role.PRIMARY) {
+            link.sendHeartbeat(); // it is behind: it learns our term and role now, over whichever connection is up
+        }
         if (hb.role() == Role.PRIMARY) {
             if (state.role() == Role.PRIMARY && hb.term() == state.term()) {
-                long mine = TimeUnit.NANOSECONDS.toMillis(now - state.primarySinceNanos());
-                boolean theyStay = hb.primaryForMs() > mine || hb.primaryForMs() == mine
-                        && ranksBefore(100, 0, link.config.symbol(), 100, 0, state.symbol());
-                if (theyStay) {
+                // Both sides evaluate the same rule from the same two Symbols: exactly one stays.
+                if (ranksBefore(100, 0, link.config.symbol(), 100, 0, state.symbol())) {
                     stepDown(RoleChangeCause.DUAL_PRIMARY_RESOLVED, link, "two primaries in term " + state.term() + ": "
-                            + link.config.symbol() + " has been primary longer (" + hb.primaryForMs() + " ms vs " + mine
-                            + " ms); this server stepped down");
+                            + link.config.symbol() + " sorts first by Symbol and stays; this server stepped down");
                 }
             } else if (state.role() == Role.BACKUP && state.starting()) {
                 state.starting(false);
@@ -211,6 +412,13 @@ final class Election {
         }
         if (hb.role() == Role.PRIMARY && state.role() == Role.BACKUP) {
             considerFailback(link);
+        } else if (hb.role() != Role.PRIMARY) {
+            link.failbackRequested = false; // a later fail-back may ask again
+        }
+        if (state.role() == Role.PRIMARY && !state.healthy() && !state.handingOver() && bestSuccessor(link) != null) {
+            node.log("unhealthy (health " + state.health() + ") and " + link.config.symbol()
+                    + " can take over: handing the role over");
+            handOverNow(link, HANDOVER_WAIT_MS);
         }
         if (cameBack) {
             node.board().changed();
@@ -230,6 +438,9 @@ final class Election {
         node.log("lost " + link.config.symbol() + (wasPrimary ? " (the primary)" : "") + ": " + why);
         node.board().changed();
         if (wasPrimary) {
+            links().heartbeatAll(); // the others learn at once that this server no longer hears a primary
+        }
+        if (wasPrimary) {
             evaluate(cause, link);
         } else {
             evaluate(RoleChangeCause.ELECTION, null);
@@ -244,10 +455,11 @@ final class Election {
                 from.lostDetectedMillis = System.currentTimeMillis();
                 becomePrimary(h.term(), RoleChangeCause.GRACEFUL_HANDOVER, from);
             }
-        } else if (from.reportedRole == Role.PRIMARY) {
-            from.reportedRole = Role.BACKUP; // the successor's heartbeat follows at once
+        } else if (from.reportedRole == Role.PRIMARY && h.term() > state.term()) {
+            // A stale HANDOVER (for a term already passed, or naming a successor that is gone) changes nothing.
             PartnerLink successor = links().get(h.successor());
-            if (successor != null) {
+            if (successor != null && successor.alive) {
+                from.reportedRole = Role.BACKUP; // the successor's heartbeat follows at once
                 awaitSuccessor(successor);
             }
         }
@@ -271,7 +483,8 @@ final class Election {
     }
 
     private void considerFailback(PartnerLink link) {
-        if (state.config().thisScada().failback() == Failback.AUTOMATIC && !link.failbackRequested && link.outboundReady
+        if (state.config().thisScada().failback() == Failback.AUTOMATIC && !failbackSuspended && !link.failbackRequested
+                && link.outboundReady
                 && link.failbackTimer == null && state.healthy()) {
             link.failbackTimer = node.loop().schedule(() -> {
                 link.failbackTimer = null;
@@ -329,12 +542,32 @@ final class Election {
                         node.log("role-aware services took over " + ROLE_DISPATCH_LIMIT_MS + " ms to stop; handing over anyway");
                     }
                     state.handingOver(false);
-                    links().sendAll(new Frame(FrameType.HANDOVER, LinkProtocol.toJson(message)));
+                    sendHandover(message, to, acknowledged);
                 }));
         ScheduledFuture<?> limit = node.loop().schedule(() -> acknowledged.completeExceptionally(
                 new TimeoutException(to.config.symbol() + " did not announce itself primary within " + waitMs + " ms")),
                 waitMs, TimeUnit.MILLISECONDS);
         return acknowledged.whenComplete((v, e) -> limit.cancel(false));
+    }
+
+    /**
+     * Sends HANDOVER to every partner, and again every Period until the successor announces itself
+     * primary (or the wait ends): a lost HANDOVER costs one Period, not a Timeout.
+     */
+    private void sendHandover(Handover message, PartnerLink to, CompletableFuture<Void> acknowledged) {
+        if (acknowledged.isDone() || to.closed || state.role() == Role.PRIMARY) {
+            return;
+        }
+        links().sendAll(new Frame(FrameType.HANDOVER, LinkProtocol.toJson(message)));
+        node.loop().schedule(() -> sendHandover(message, to, acknowledged), to.config.periodMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** An operator moved the role away: a preferred (automatic fail-back) server does not take it straight back. */
+    void operatorHandedOver() {
+        if (state.config().thisScada().failback() == Failback.AUTOMATIC) {
+            failbackSuspended = true;
+            node.log("automatic fail-back suspended until this server is elected primary again (an operator handed over)");
+        }
     }
 
     /** No election of our own while the named successor takes the role (bounded by its Timeout). */

@@ -94,9 +94,9 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void accept(ChannelHandlerContext ctx, Hello hello) throws ProtocolException {
-        if (hello.protocol() != LinkProtocol.VERSION) {
-            reject(ctx, Failure.NOT_A_REDUNDANCY_SERVER, "protocol version " + hello.protocol()
-                    + " is not supported; this server speaks " + LinkProtocol.VERSION + " (" + LinkProtocol.PRODUCT + ")");
+        int version = LinkProtocol.negotiate(hello);
+        if (version < 0) {
+            reject(ctx, Failure.NOT_A_REDUNDANCY_SERVER, LinkProtocol.versionMismatch(hello));
             return;
         }
         if (hello.kind() == null) {
@@ -109,15 +109,16 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             link = node.links().get(hello.symbol());
-            link.inboundAccepted(ctx.channel(), hello);
+            link.inboundAccepted(ctx.channel(), hello, version);
         } else if (LinkProtocol.KIND_MONITOR.equals(hello.kind())) {
             node.board().addMonitor(ctx.channel());
         } else if (!LinkProtocol.KIND_PROBE.equals(hello.kind())) {
-            throw new ProtocolException("HELLO of unknown kind \"" + hello.kind() + "\"");
+            throw new ProtocolException("HELLO of unknown kind \"" + LinkProtocol.peerName(hello.kind()) + "\"");
         }
         kind = hello.kind();
         helloTimer.cancel(false);
-        ctx.writeAndFlush(new Frame(FrameType.WELCOME, LinkProtocol.toJson(node.hello(LinkProtocol.KIND_SERVER))));
+        node.admission().authenticated(ctx.channel());
+        ctx.writeAndFlush(new Frame(FrameType.WELCOME, LinkProtocol.toJson(node.hello(LinkProtocol.KIND_SERVER, version))));
     }
 
     /** An operator's action from an authenticated monitoring client; the result goes back on the same connection. */
@@ -142,7 +143,7 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void reject(ChannelHandlerContext ctx, Failure code, String reason) {
-        node.log("refused a connection from " + ctx.channel().remoteAddress() + ": " + reason);
+        node.admission().refused(ctx.channel().remoteAddress(), reason);
         kind = "rejected";
         ctx.writeAndFlush(new Frame(FrameType.REJECT, LinkProtocol.toJson(new Reject(code.name(), reason))))
                 .addListener(ChannelFutureListener.CLOSE);
@@ -164,6 +165,14 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
         Throwable root = LinkChannels.root(cause);
         if (!(root instanceof IOException) || link != null) {
             node.log("closing a connection from " + ctx.channel().remoteAddress() + ": " + LinkChannels.describe(cause));
+        }
+        if (kind == null && root instanceof ProtocolException) {
+            // Before HELLO the peer learns why, so that it does not guess (e.g. at a certificate problem).
+            kind = "rejected";
+            ctx.writeAndFlush(new Frame(FrameType.REJECT, LinkProtocol.toJson(new Reject(
+                    Failure.NOT_A_REDUNDANCY_SERVER.name(), LinkChannels.describe(cause)))))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
         }
         ctx.close();
     }

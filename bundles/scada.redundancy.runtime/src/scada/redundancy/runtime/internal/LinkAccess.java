@@ -44,6 +44,7 @@ public final class LinkAccess {
     public static final String HAND_OVER = LinkProtocol.ACTION_HAND_OVER;
 
     private static Hello client(String kind, String name) {
-        return new Hello(LinkProtocol.VERSION, LinkProtocol.PRODUCT, kind, name, "", 0, 0, "", 100, "", "", 0, 0);
+        return new Hello(LinkProtocol.OLDEST_VERSION, LinkProtocol.PRODUCT, kind, name, "", 0, 0, "", 100, "", "", 0, 0,
+                LinkProtocol.VERSION);
     }
 }

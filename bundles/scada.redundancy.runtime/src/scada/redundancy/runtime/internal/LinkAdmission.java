@@ -1,16 +1,102 @@
 package scada.redundancy.runtime.internal;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AttributeKey;
 import scada.redundancy.runtime.internal.LinkProtocol.Hello;
 
-/** Who may connect as what: the rules a server checks before it accepts a HELLO. */
+/**
+ * Who may connect, how many, and as what: the caps on connections and on handshakes not yet
+ * authenticated (checked on the I/O threads, before any TLS work), the rules a server checks
+ * before it accepts a partner's HELLO, and refusals logged once per source and minute with a
+ * count, never once per attempt.
+ */
 final class LinkAdmission {
+    /** Connections to this server at most (partners, monitors, probes and strangers together). */
+    static final int MAX_CONNECTIONS = 256;
+    /** Connections that have not said an accepted HELLO yet (TLS handshakes in progress) at most. */
+    static final int MAX_UNAUTHENTICATED = 64;
+    /** Sources whose refusals are counted; the oldest is forgotten first. */
+    static final int SOURCES_KEPT = 128;
+    static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private static final AttributeKey<Boolean> UNAUTHENTICATED = AttributeKey.valueOf("duplex.unauthenticated");
+
     private final RedundancyNode node;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger unauthenticated = new AtomicInteger();
+    /** Per source address: when its refusals were last logged and how many came since. Guarded by itself. */
+    private final Map<String, long[]> refusals = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+            return size() > SOURCES_KEPT;
+        }
+    };
 
     LinkAdmission(RedundancyNode node) {
         this.node = node;
+    }
+
+    /** On an I/O thread, for every accepted connection: false closes it before any TLS work. */
+    boolean admit(Channel ch) {
+        if (connections.incrementAndGet() > MAX_CONNECTIONS) {
+            connections.decrementAndGet();
+            refused(ch.remoteAddress(), "too many connections (" + MAX_CONNECTIONS + ")");
+            return false;
+        }
+        if (unauthenticated.incrementAndGet() > MAX_UNAUTHENTICATED) {
+            unauthenticated.decrementAndGet();
+            connections.decrementAndGet();
+            refused(ch.remoteAddress(), "too many handshakes in progress (" + MAX_UNAUTHENTICATED + ")");
+            return false;
+        }
+        ch.attr(UNAUTHENTICATED).set(Boolean.TRUE);
+        ch.closeFuture().addListener(f -> {
+            connections.decrementAndGet();
+            authenticated(ch);
+        });
+        return true;
+    }
+
+    /** The connection said an accepted HELLO (or closed): it no longer counts as a handshake in progress. */
+    void authenticated(Channel ch) {
+        if (ch.attr(UNAUTHENTICATED).getAndSet(Boolean.FALSE) == Boolean.TRUE) {
+            unauthenticated.decrementAndGet();
+        }
+    }
+
+    int connections() {
+        return connections.get();
+    }
+
+    /**
+     * Logs a refusal: the first from a source at once, then at most one line per source and
+     * minute with the count of those in between.
+     */
+    void refused(SocketAddress from, String reason) {
+        String source = from instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(from);
+        long now = System.nanoTime();
+        long count;
+        synchronized (refusals) {
+            long[] seen = refusals.get(source);
+            if (seen != null && now - seen[0] < REFUSAL_LOG_INTERVAL_NANOS) {
+                seen[1]++;
+                return;
+            }
+            count = seen == null ? 0 : seen[1];
+            refusals.put(source, new long[] { now, 0 });
+        }
+        node.log("refused a connection from " + source + ": " + reason
+                + (count > 0 ? " (and " + count + " more refusals from there in the last minute)" : ""));
     }
 
     /** Why a server that says HELLO is not accepted as a partner, or null. */
@@ -20,7 +106,8 @@ final class LinkAdmission {
         PartnerLink l = node.links().get(hello.symbol());
         String remote = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
         if (l == null) {
-            return "\"" + hello.symbol() + "\" is not a partner of " + symbol + "; add it to " + symbol + "'s Partners table";
+            return "\"" + LinkProtocol.peerName(hello.symbol()) + "\" is not a partner of " + symbol + "; add it to "
+                    + symbol + "'s Partners table";
         }
         if (!l.config.activate()) {
             return "the partner row \"" + l.config.symbol() + "\" is not activated on " + symbol;
@@ -30,7 +117,7 @@ final class LinkAdmission {
         }
         int port = state.config().thisScada().port();
         if (hello.port() != port) {
-            return "wrong port: " + hello.symbol() + " uses " + hello.port() + ", " + symbol + " uses " + port
+            return "wrong port: " + l.config.symbol() + " uses " + hello.port() + ", " + symbol + " uses " + port
                     + " (port numbers must match on both servers)";
         }
         String pinned = l.config.normalizedCertificateSha256();

@@ -34,11 +34,28 @@ final class LinkChannels {
     private LinkChannels() {
     }
 
-    /** TLS, then length-prefixed frames, then the given handler. */
+    /** TLS, then length-prefixed frames, then the given handler (on the channel's own thread). */
     static ChannelInitializer<Channel> initializer(SslContext ssl, boolean client, Supplier<ChannelHandler> handler) {
+        return initializer(ssl, handler, null, ch -> true);
+    }
+
+    /**
+     * TLS, then length-prefixed frames, then the given handler.
+     *
+     * @param handlerThread where the handler runs (the redundancy loop), while TLS and framing run
+     *                      on the channel's I/O thread: a flood of handshakes never stalls the loop;
+     *                      null: the channel's own thread
+     * @param admit         asked first for every new channel; false closes it at once
+     */
+    static ChannelInitializer<Channel> initializer(SslContext ssl, Supplier<ChannelHandler> handler,
+            io.netty.util.concurrent.EventExecutorGroup handlerThread, java.util.function.Predicate<Channel> admit) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (!admit.test(ch)) {
+                    ch.close();
+                    return;
+                }
                 ChannelPipeline p = ch.pipeline();
                 SslHandler tls = ssl.newHandler(ch.alloc());
                 tls.setHandshakeTimeoutMillis(LinkProtocol.HANDSHAKE_TIMEOUT_MS);
@@ -46,18 +63,24 @@ final class LinkChannels {
                 p.addLast("frames", new LengthFieldBasedFrameDecoder(LinkProtocol.MAX_FRAME_BYTES, 0, 4, 0, 4));
                 p.addLast("length", new LengthFieldPrepender(4));
                 p.addLast("codec", new FrameCodec());
-                p.addLast("link", handler.get());
+                p.addLast(handlerThread, "link", handler.get());
             }
         };
     }
 
     /** A client bootstrap for link connections from {@code localAddress} (null: any). */
     static Bootstrap client(EventLoopGroup group, SslContext ssl, Supplier<ChannelHandler> handler, int connectTimeoutMs) {
+        return client(group, ssl, handler, connectTimeoutMs, null);
+    }
+
+    /** @param handlerThread see {@link #initializer(SslContext, Supplier, io.netty.util.concurrent.EventExecutorGroup, java.util.function.Predicate)} */
+    static Bootstrap client(EventLoopGroup group, SslContext ssl, Supplier<ChannelHandler> handler, int connectTimeoutMs,
+            io.netty.util.concurrent.EventExecutorGroup handlerThread) {
         return new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .handler(initializer(ssl, true, handler));
+                .handler(initializer(ssl, handler, handlerThread, ch -> true));
     }
 
     /** Classifies a connection failure for Try To Connect and the status. */
@@ -87,14 +110,14 @@ final class LinkChannels {
         return Failure.UNREACHABLE;
     }
 
-    /** What went wrong, in a few plain words. */
+    /** What went wrong, in a few plain words (bounded: a peer's text in it is cut short). */
     static String describe(Throwable t) {
         Throwable c = root(t);
         String m = c.getMessage();
         if (c instanceof TooLongFrameException) {
             return "frame longer than " + LinkProtocol.MAX_FRAME_BYTES + " bytes";
         }
-        return m == null ? c.getClass().getSimpleName() : m.replaceAll("\\s+", " ");
+        return m == null ? c.getClass().getSimpleName() : LinkProtocol.peerText(m.replaceAll("\\s+", " "), 300);
     }
 
     static Throwable root(Throwable t) {

@@ -175,11 +175,10 @@ public final class LinkClient {
                 }
                 if (frame.type() == FrameType.WELCOME) {
                     welcome = LinkProtocol.fromJson(frame, Hello.class);
-                    if (welcome.protocol() != LinkProtocol.VERSION) {
+                    if (LinkProtocol.negotiate(welcome) < 0) {
                         if (finished.complete(null)) {
-                            onFailure.accept(ConnectResult.failed(Failure.NOT_A_REDUNDANCY_SERVER, remote
-                                    + " speaks redundancy protocol " + welcome.protocol() + ", this one speaks "
-                                    + LinkProtocol.VERSION + ": update one of them"));
+                            onFailure.accept(ConnectResult.failed(Failure.NOT_A_REDUNDANCY_SERVER,
+                                    remote + ": " + LinkProtocol.versionMismatch(welcome)));
                         }
                         ctx.close();
                         return;

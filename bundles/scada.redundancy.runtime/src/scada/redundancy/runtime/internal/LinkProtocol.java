@@ -8,8 +8,18 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** Constants of the link and the JSON messages that ride in its frames. */
 public final class LinkProtocol {
-    /** Raised when a frame's meaning changes; a peer of another version is refused at the handshake. */
-    static final int VERSION = 2;
+    /**
+     * The newest protocol this server speaks. Raised when a frame's meaning changes. Version 3:
+     * heartbeats say whether the sender hears a live primary and carry roles by explicit code.
+     */
+    static final int VERSION = 3;
+    /**
+     * The oldest protocol this server still speaks. A HELLO says {@code protocol} = the oldest and
+     * {@code protocolMax} = the newest its sender speaks (a version-2 server knows only the first
+     * and ignores the second), and each link speaks the newest version both sides know: a server
+     * one version newer joins a running set (rolling upgrade).
+     */
+    static final int OLDEST_VERSION = 2;
     static final String PRODUCT = "Duplex 0.1.0";
     /** No frame is larger: a longer length prefix closes the connection. */
     static final int MAX_FRAME_BYTES = 1 << 20;
@@ -29,7 +39,26 @@ public final class LinkProtocol {
 
     /** The first frame of a connection, and (as WELCOME) its answer. */
     public record Hello(int protocol, String product, String kind, String symbol, String address, int port, long term,
-            String role, int health, String setFingerprint, String projectFingerprint, int periodMs, int timeoutMs) {
+            String role, int health, String setFingerprint, String projectFingerprint, int periodMs, int timeoutMs,
+            int protocolMax) {
+    }
+
+    /**
+     * The version a link speaks with the sender of {@code hello}, or -1 when the two have no
+     * version in common.
+     */
+    static int negotiate(Hello hello) {
+        int theirOldest = hello.protocol();
+        int theirNewest = Math.max(hello.protocol(), hello.protocolMax());
+        int common = Math.min(VERSION, theirNewest);
+        return common >= Math.max(OLDEST_VERSION, theirOldest) ? common : -1;
+    }
+
+    /** A plain sentence for a peer that has no version in common with this server. */
+    static String versionMismatch(Hello hello) {
+        return "it speaks redundancy protocol " + hello.protocol()
+                + (hello.protocolMax() > hello.protocol() ? " to " + hello.protocolMax() : "") + ", this server speaks "
+                + OLDEST_VERSION + " to " + VERSION + " (" + PRODUCT + "): update one of them";
     }
 
     /** Why the accepting side refused. {@code code} is one of the {@code ConnectResult.Failure} names. */
@@ -74,6 +103,27 @@ public final class LinkProtocol {
      */
     record ConfigView(String symbol, String address, int port, String configuration, String setFingerprint,
             String projectFingerprint, String certificateFingerprint) {
+    }
+
+    /**
+     * Text that came from a peer, fit for a log line or a reply: control characters replaced and
+     * cut to {@code max} characters, so that a 1 MiB Symbol is never echoed whole.
+     */
+    static String peerText(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        String clean = text.codePoints().limit(max + 1L)
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return clean.codePointCount(0, clean.length()) > max
+                ? clean.substring(0, clean.offsetByCodePoints(0, max)) + "... (" + text.length() + " characters)"
+                : clean;
+    }
+
+    /** A peer's name (Symbol, kind) for a message: at most 64 characters. */
+    static String peerName(String text) {
+        return peerText(text, 64);
     }
 
     static byte[] toJson(Object message) {

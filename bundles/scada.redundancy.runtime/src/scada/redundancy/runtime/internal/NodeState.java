@@ -25,8 +25,6 @@ final class NodeState {
     static final int ROLE_CHANGES_KEPT = 50;
 
     private final EventLoop loop;
-    private final TermStore termStore;
-    private final TermStore servedTermStore;
     private final RedundancyNode.Listener listener;
 
     private RedundancyConfiguration config;
@@ -51,8 +49,6 @@ final class NodeState {
     NodeState(EventLoop loop, TermStore termStore, TermStore servedTermStore, RedundancyNode.Listener listener,
             RedundancyConfiguration config, String setFingerprint) throws IOException {
         this.loop = loop;
-        this.termStore = termStore;
-        this.servedTermStore = servedTermStore;
         this.listener = listener;
         this.config = config;
         this.setFingerprint = setFingerprint;
@@ -157,22 +153,24 @@ final class NodeState {
     }
 
     /**
-     * Stores a higher term before acting on it.
+     * Takes a higher term in memory. Persisting it is the {@link Election}'s business, off the
+     * loop: stepping down on a higher term must never wait for (or depend on) the disk.
      *
-     * @throws IOException when the term cannot be stored (the state keeps the old term)
+     * @return whether the term grew
      */
-    void storeTerm(long newTerm) throws IOException {
+    boolean adoptTerm(long newTerm) {
         checkLoop();
         if (newTerm <= term) {
-            return;
+            return false;
         }
-        termStore.write(newTerm);
         term = newTerm;
+        return true;
     }
 
-    void storeServedTerm(long newTerm) throws IOException {
+    /** This server became primary in {@code newTerm} (already stored on disk). */
+    void served(long newTerm) {
         checkLoop();
-        servedTermStore.write(newTerm);
+        adoptTerm(newTerm);
         servedTerm = newTerm;
     }
 

@@ -28,7 +28,8 @@ final class OutboundHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof SslHandshakeCompletionEvent done) {
             if (done.isSuccess()) {
                 tlsDone = true;
-                ctx.writeAndFlush(new Frame(FrameType.HELLO, LinkProtocol.toJson(node.hello(LinkProtocol.KIND_SERVER))));
+                ctx.writeAndFlush(new Frame(FrameType.HELLO,
+                        LinkProtocol.toJson(node.hello(LinkProtocol.KIND_SERVER, LinkProtocol.OLDEST_VERSION))));
                 ctx.executor().schedule(() -> {
                     if (!welcomed && ctx.channel().isActive()) {
                         ctx.close();
@@ -45,12 +46,18 @@ final class OutboundHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         Frame frame = (Frame) msg;
+        if (link.outbound != ctx.channel()) {
+            ctx.close(); // a connection this link replaced: nothing it says counts
+            return;
+        }
         switch (frame.type()) {
         case WELCOME -> {
             Hello welcome = LinkProtocol.fromJson(frame, Hello.class);
-            if (welcome.protocol() != LinkProtocol.VERSION) {
-                throw new ProtocolException("protocol version " + welcome.protocol() + ", expected " + LinkProtocol.VERSION);
+            int version = LinkProtocol.negotiate(welcome);
+            if (version < 0) {
+                throw new ProtocolException(LinkProtocol.versionMismatch(welcome));
             }
+            link.protocol = version;
             welcomed = true;
             link.contact(System.nanoTime());
             link.reportedTerm = Math.max(link.reportedTerm, welcome.term());
@@ -61,6 +68,13 @@ final class OutboundHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
         }
         case GOODBYE -> link.saidGoodbye(LinkProtocol.fromJson(frame, Goodbye.class));
+        case HEARTBEAT -> {
+            // protocol 3: the partner answers on our connection while its own is down (see PartnerLink.sendHeartbeat)
+            if (!welcomed || link.protocol < 3) {
+                throw new ProtocolException("unexpected HEARTBEAT frame on an outbound link of protocol " + link.protocol);
+            }
+            node.election().onHeartbeat(link, Heartbeat.decode(frame.payload()));
+        }
         default -> throw new ProtocolException("unexpected " + frame.type() + " frame on an outbound link");
         }
     }
@@ -81,8 +95,8 @@ final class OutboundHandler extends ChannelInboundHandlerAdapter {
                 // A redundancy server that refuses us otherwise sends REJECT; closing at once means
                 // it did not accept our certificate.
                 failure = new javax.net.ssl.SSLHandshakeException(link.config.symbol()
-                        + " closed the connection before answering HELLO: it does not trust this server's certificate"
-                        + " (SHA-256 " + node.security().fingerprint() + ")");
+                        + " closed the connection before answering HELLO without a reason: most likely it does not trust"
+                        + " this server's certificate (SHA-256 " + node.security().fingerprint() + "); see its log");
             }
             link.connectFailed(failure != null ? failure : new java.nio.channels.ClosedChannelException());
             return;

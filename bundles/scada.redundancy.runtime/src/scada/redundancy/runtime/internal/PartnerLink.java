@@ -49,6 +49,16 @@ final class PartnerLink {
     long reportedServedTerm;
     int reportedHealth = -1;
     long reportedPrimaryForMs;
+    /** The partner hears a live primary other than us (protocol 3): we must not claim the role. */
+    boolean reportedSeesPrimary;
+    /**
+     * Its host refused a connection to its port since we last heard it: nothing listens there,
+     * its process is gone. A server proven down does not count towards the majority.
+     */
+    boolean provenDown;
+    /** The protocol our connection to it speaks, and the one its connection to us speaks. */
+    int protocol = LinkProtocol.OLDEST_VERSION;
+    int inboundProtocol = LinkProtocol.OLDEST_VERSION;
     private long echoNanos;
     private long echoReceivedAtNanos;
     double rttMs = -1;
@@ -94,8 +104,9 @@ final class PartnerLink {
         return new InetSocketAddress(IpAddresses.parse(config.ipAddress()).orElseThrow(), config.port());
     }
 
+    /** Our connection is up or being made: no second connect (two would race their HELLOs and heartbeats). */
     boolean outboundUp() {
-        return outbound != null && outbound.isActive();
+        return outbound != null && outbound.isOpen();
     }
 
     // ---- channels ----
@@ -132,13 +143,17 @@ final class PartnerLink {
             return;
         }
         cancel(reconnectTimer);
-        Bootstrap b = LinkChannels.client(node.group(), node.security().clientSsl(), () -> new OutboundHandler(node, this),
-                Math.max(200, Math.min(config.timeoutMs(), 5000)));
+        Bootstrap b = LinkChannels.client(node.io(), node.security().clientSsl(), () -> new OutboundHandler(node, this),
+                Math.max(200, Math.min(config.timeoutMs(), 5000)), node.loop());
         ChannelFuture f = b.connect(remote(), new InetSocketAddress(node.settings().bindAddress(), 0));
         outbound = f.channel();
         f.addListener((ChannelFutureListener) done -> {
             if (!done.isSuccess()) {
-                connectFailed(done.cause());
+                node.loop().execute(() -> {
+                    if (outbound == done.channel()) {
+                        connectFailed(done.cause());
+                    }
+                });
             }
         });
     }
@@ -154,6 +169,9 @@ final class PartnerLink {
         String why = LinkChannels.describe(cause);
         if (kind == Failure.AUTHENTICATION_FAILED) {
             setFault("authentication failed: " + why, false);
+        }
+        if (kind == Failure.REFUSED && !alive) {
+            provenDown = true;
         }
         retries++;
         // During the startup allowance a partner that does not answer may simply be starting
@@ -219,11 +237,9 @@ final class PartnerLink {
             clearFault();
         }
         node.log("connected to " + config.symbol() + " at " + config.ipAddress() + ":" + config.port() + " (it is "
-                + welcome.role() + ", term " + welcome.term() + ")");
-        cancel(heartbeatTimer);
+                + welcome.role() + ", term " + welcome.term() + ", protocol " + protocol + ")");
         sendHeartbeat();
-        heartbeatTimer = node.loop().scheduleAtFixedRate(this::sendHeartbeat, config.periodMs(), config.periodMs(),
-                TimeUnit.MILLISECONDS);
+        startHeartbeats();
         node.board().changed();
     }
 
@@ -241,7 +257,6 @@ final class PartnerLink {
         outboundReady = false;
         updateSendable();
         channels.reset();
-        cancel(heartbeatTimer);
         if (closed) {
             return;
         }
@@ -261,11 +276,12 @@ final class PartnerLink {
 
     // ---- the partner's connection to us ----
 
-    void inboundAccepted(Channel ch, Hello hello) {
+    void inboundAccepted(Channel ch, Hello hello, int version) {
         if (inbound != null && inbound != ch) {
             inbound.close();
         }
         inbound = ch;
+        inboundProtocol = version;
         goodbye = false;
         reportedTerm = Math.max(reportedTerm, hello.term());
         contact(System.nanoTime());
@@ -319,11 +335,11 @@ final class PartnerLink {
      * probe is repeated a few times (25, 50, 75 ms later) before the Timeout is left to decide.
      */
     private void probe(int attempt) {
-        new Bootstrap().group(node.group()).channel(NioSocketChannel.class)
+        new Bootstrap().group(node.io()).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(100, config.timeoutMs()))
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(remote(), new InetSocketAddress(node.settings().bindAddress(), 0))
-                .addListener((ChannelFutureListener) f -> {
+                .addListener((ChannelFutureListener) f -> node.loop().execute(() -> {
                     if (f.isSuccess()) {
                         f.channel().close();
                     }
@@ -333,6 +349,7 @@ final class PartnerLink {
                     }
                     if (!f.isSuccess() && LinkChannels.classify(f.cause()) == Failure.REFUSED) {
                         crashProbeRunning = false;
+                        provenDown = true;
                         node.election().onPartnerLost(this, RoleChangeCause.CONNECTION_REFUSED,
                                 "its link was reset and " + config.ipAddress() + ":" + config.port()
                                         + " refuses connections: its process is gone");
@@ -341,7 +358,7 @@ final class PartnerLink {
                     } else {
                         crashProbeRunning = false;
                     }
-                });
+                }));
     }
 
     // ---- heartbeats ----
@@ -356,6 +373,7 @@ final class PartnerLink {
         reportedServedTerm = hb.servedTerm();
         reportedHealth = hb.health();
         reportedPrimaryForMs = hb.primaryForMs();
+        reportedSeesPrimary = hb.seesPrimary();
         lastHeartbeatMillis = System.currentTimeMillis();
         contact(now);
         echoNanos = hb.sentNanos();
@@ -368,8 +386,14 @@ final class PartnerLink {
         }
     }
 
+    /** Whether anything arrived from the partner within the last {@code ms}. */
+    boolean heardWithin(long now, long ms) {
+        return lastHeardNanos >= 0 && now - lastHeardNanos <= TimeUnit.MILLISECONDS.toNanos(ms);
+    }
+
     /** Any frame from the partner: it is alive now; arm the Timeout deadline. */
     void contact(long now) {
+        provenDown = false;
         lastHeardNanos = now;
         lastContactNanos = now;
         if (silenceTimer == null || silenceTimer.isDone()) {
@@ -406,17 +430,38 @@ final class PartnerLink {
         silenceTimer = node.loop().schedule(this::checkSilence, delayNanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Heartbeats every Period for as long as the link exists, on whichever connection is up. */
+    void startHeartbeats() {
+        cancel(heartbeatTimer);
+        heartbeatTimer = node.loop().scheduleAtFixedRate(this::sendHeartbeat, config.periodMs(), config.periodMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Sends a heartbeat on our connection, or, while ours is down and the partner's connection to
+     * us speaks protocol 3, back on its connection: after a partition heals, each side learns the
+     * other's role and term from the first frame either way, not after its own reconnect.
+     */
     void sendHeartbeat() {
-        if (!outboundReady || outbound == null) {
+        Channel via;
+        int version;
+        if (outboundReady && outbound != null) {
+            via = outbound;
+            version = protocol;
+        } else if (inbound != null && inbound.isActive() && inboundProtocol >= 3) {
+            via = inbound;
+            version = inboundProtocol;
+        } else {
             return;
         }
         NodeState state = node.state();
         long now = System.nanoTime();
         long primaryFor = state.role() == Role.PRIMARY ? TimeUnit.NANOSECONDS.toMillis(now - state.primarySinceNanos()) : 0;
         Heartbeat hb = new Heartbeat(state.announcedRole(), state.term(), ++sequence, state.health(), primaryFor,
-                state.servedTerm(), now, echoNanos, echoNanos == 0 ? 0 : now - echoReceivedAtNanos);
+                state.servedTerm(), now, echoNanos, echoNanos == 0 ? 0 : now - echoReceivedAtNanos,
+                node.election().seesLivePrimaryOtherThan(this));
         // Heartbeats are never queued behind bulk traffic: written and flushed directly.
-        outbound.writeAndFlush(new Frame(FrameType.HEARTBEAT, hb.encode()));
+        via.writeAndFlush(new Frame(FrameType.HEARTBEAT, hb.encode(version)));
     }
 
     void send(Frame frame) {
@@ -427,7 +472,8 @@ final class PartnerLink {
 
     /** Takes over what a replaced link knew of the same partner, and its Timeout deadline. */
     void inherit(PartnerLink old) {
-        alive = old.alive && config.activate();
+        // Even a row switched off keeps what was known until the Timeout: no election from a reload alone.
+        alive = old.alive;
         reportedRole = old.reportedRole;
         reportedTerm = old.reportedTerm;
         reportedServedTerm = old.reportedServedTerm;
@@ -449,9 +495,7 @@ final class PartnerLink {
         boolean newPeriod = next.periodMs() != config.periodMs();
         config = next;
         if (newPeriod && heartbeatTimer != null) {
-            cancel(heartbeatTimer);
-            heartbeatTimer = node.loop().scheduleAtFixedRate(this::sendHeartbeat, config.periodMs(), config.periodMs(),
-                    TimeUnit.MILLISECONDS);
+            startHeartbeats();
         }
         if (lastHeardNanos >= 0) {
             cancel(silenceTimer);

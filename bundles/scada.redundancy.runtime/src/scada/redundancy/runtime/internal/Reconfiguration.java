@@ -33,12 +33,14 @@ final class Reconfiguration {
         boolean restart = wasOn && isOn && (previous.thisScada().port() != next.thisScada().port()
                 || !previous.thisScada().symbol().equals(next.thisScada().symbol()));
         node.log("applying a new configuration" + (restart ? " (port or Symbol changed: the links restart)" : ""));
-        if (wasOn && (!isOn || restart)) {
-            return node.stopRedundancy(isOn ? "the configuration changed" : "redundancy switched off")
-                    .thenCompose(v -> node.onLoop(() -> {
-                        configure(next);
-                        return node.startRedundancy();
-                    }).thenCompose(f -> f));
+        if (restart) {
+            return node.restartLinks(next, () -> configure(next));
+        }
+        if (wasOn && !isOn) {
+            return node.stopRedundancy("redundancy switched off").thenCompose(v -> node.onLoop(() -> {
+                configure(next);
+                return node.startRedundancy();
+            }).thenCompose(f -> f));
         }
         configure(next);
         if (!wasOn && isOn) {
@@ -64,6 +66,7 @@ final class Reconfiguration {
                 link.close("its configuration changed", false);
             }
             links.put(fresh);
+            fresh.startHeartbeats();
             if (p.activate()) {
                 fresh.connect();
             }
@@ -72,6 +75,7 @@ final class Reconfiguration {
             gone.close("it was removed from the configuration", false);
         }
         node.stallGuard().start();
+        node.election().start();
         node.election().evaluate(RoleChangeCause.ELECTION, null);
         node.board().changed();
         return CompletableFuture.completedFuture(null);

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -94,8 +95,11 @@ public final class RedundancyNode {
 
     private final Settings settings;
     private final Listener listener;
+    /** The redundancy loop: one thread that owns every decision (see the class comment). */
     private final EventLoopGroup group;
     private final EventLoop loop;
+    /** Sockets, TLS and framing: a flood of handshakes or a slow peer costs these threads, never the loop. */
+    private final EventLoopGroup io;
     private final String projectFingerprint;
     private final NodeState state;
     private final LinkSecurity security;
@@ -114,18 +118,20 @@ public final class RedundancyNode {
         this.listener = listener;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("duplex-link-" + config.thisScada().symbol(), true));
         this.loop = group.next();
+        this.io = new NioEventLoopGroup(2, new DefaultThreadFactory("duplex-io-" + config.thisScada().symbol(), true));
         try {
             this.security = new LinkSecurity(settings.dataDir(), config.thisScada().symbol(), config,
                     fingerprint -> loop.execute(() -> certificateRefused(fingerprint)));
-            this.state = new NodeState(loop, new TermStore(settings.dataDir()),
-                    new TermStore(settings.dataDir(), TermStore.SERVED_FILE), listener, config,
-                    Fingerprints.ofSet(config, settings.bindAddress()));
+            TermStore term = new TermStore(settings.dataDir());
+            TermStore served = new TermStore(settings.dataDir(), TermStore.SERVED_FILE);
+            this.state = new NodeState(loop, term, served, listener, config, Fingerprints.ofSet(config, settings.bindAddress()));
+            this.election = new Election(this, new TermDisk(term, served, loop));
             this.projectFingerprint = Fingerprints.ofProject(settings.projectDir());
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
-        this.election = new Election(this);
     }
 
     /**
@@ -144,6 +150,7 @@ public final class RedundancyNode {
             }).thenCompose(f -> f).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             node.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            node.io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IOException("the redundancy service could not start: " + cause.getMessage(), cause);
         }
@@ -199,6 +206,10 @@ public final class RedundancyNode {
         return loop;
     }
 
+    EventLoopGroup io() {
+        return io;
+    }
+
     NodeState state() {
         return state;
     }
@@ -238,25 +249,31 @@ public final class RedundancyNode {
                     "redundancy is off (This SCADA's Activate): this server runs standalone as its own primary");
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> started = new CompletableFuture<>();
-        int port = state.config().thisScada().port();
-        new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        return listen(state.config().thisScada().port()).thenAccept(bound -> {
+            listenerChannel = bound;
+            linksUp();
+        });
+    }
+
+    /** Listens on {@code port} of the bind address; completes on the loop with the listening channel. */
+    private CompletableFuture<Channel> listen(int port) {
+        CompletableFuture<Channel> listening = new CompletableFuture<>();
+        new ServerBootstrap().group(io).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, LinkChannels.WATER_MARK)
-                .childHandler(LinkChannels.initializer(security.serverSsl(), false, () -> new InboundHandler(this)))
-                .bind(settings.bindAddress(), port).addListener((ChannelFutureListener) bound -> {
+                .childHandler(LinkChannels.initializer(security.serverSsl(), () -> new InboundHandler(this), loop,
+                        admission::admit))
+                .bind(settings.bindAddress(), port).addListener((ChannelFutureListener) bound -> loop.execute(() -> {
                     if (!bound.isSuccess()) {
-                        started.completeExceptionally(new IllegalStateException("cannot listen on "
+                        listening.completeExceptionally(new IllegalStateException("cannot listen on "
                                 + settings.bindAddress() + ":" + port + ": " + LinkChannels.describe(bound.cause())
                                 + " (is another server using that address and port?)", bound.cause()));
-                        return;
+                    } else {
+                        listening.complete(bound.channel());
                     }
-                    listenerChannel = bound.channel();
-                    linksUp();
-                    started.complete(null);
-                });
-        return started;
+                }));
+        return listening;
     }
 
     private void linksUp() {
@@ -266,17 +283,58 @@ public final class RedundancyNode {
         }
         log("listening on " + settings.bindAddress() + ":" + state.config().thisScada().port() + " as " + state.symbol()
                 + ", term " + state.term() + ", certificate SHA-256 " + security.fingerprint());
+        connectPartners(Map.of());
+        allowanceTimer = loop.schedule(this::allowanceOver, state.config().thisScada().startupAllowanceMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Makes a link for every partner row and connects the activated ones; a link replacing one of
+     * {@code previous} keeps what was known of that partner until its Timeout says otherwise.
+     */
+    private void connectPartners(Map<String, PartnerLink> previous) {
         for (Partner p : state.config().partners()) {
             PartnerLink link = new PartnerLink(this, p);
+            PartnerLink old = previous.get(PartnerLinks.key(p.symbol()));
+            if (old != null) {
+                link.inherit(old);
+            }
             links.put(link);
+            link.startHeartbeats();
             if (p.activate()) {
                 link.connect();
             }
         }
-        allowanceTimer = loop.schedule(this::allowanceOver, state.config().thisScada().startupAllowanceMs(),
-                TimeUnit.MILLISECONDS);
         stallGuard.start();
+        election.start();
         board.changed();
+    }
+
+    /**
+     * This SCADA's Port or Symbol changed while redundancy runs: the new port is bound first (a
+     * port that is taken leaves the old configuration fully in force), then the links restart
+     * with GOODBYE "not stopping" (no failover for that). The role stays: a reload never fails
+     * over.
+     */
+    CompletableFuture<Void> restartLinks(RedundancyConfiguration next, Runnable configure) {
+        int port = next.thisScada().port();
+        boolean newPort = port != state.config().thisScada().port();
+        CompletableFuture<Channel> bound = newPort ? listen(port) : CompletableFuture.completedFuture(listenerChannel);
+        return bound.thenAccept(channel -> {
+            Channel old = listenerChannel;
+            Map<String, PartnerLink> previous = links.takeAll();
+            for (PartnerLink link : previous.values()) {
+                link.close("the configuration changed", false);
+            }
+            configure.run();
+            listenerChannel = channel;
+            if (old != null && old != channel) {
+                old.close();
+            }
+            log("listening on " + settings.bindAddress() + ":" + port + " as " + state.symbol() + "; the links restart, the role ("
+                    + state.role().jsonName() + ") stays");
+            connectPartners(previous);
+        });
     }
 
     private void allowanceOver() {
@@ -304,6 +362,7 @@ public final class RedundancyNode {
             loop.execute(() -> {
                 PartnerLink.cancel(allowanceTimer);
                 stallGuard.stop();
+                election.stop();
                 for (PartnerLink link : links.takeAll().values()) {
                     link.close(reason, true);
                 }
@@ -349,6 +408,8 @@ public final class RedundancyNode {
         } catch (Exception e) {
             // the loop is gone already
         }
+        election.close();
+        io.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 
@@ -384,7 +445,7 @@ public final class RedundancyNode {
             if (link.config.activate() && !link.outboundUp()) {
                 link.connect();
             }
-            return probeClient((int) timeout.toMillis()).probe(link.remote(), hello(LinkProtocol.KIND_PROBE));
+            return probeClient((int) timeout.toMillis()).probe(link.remote(), hello(LinkProtocol.KIND_PROBE, LinkProtocol.OLDEST_VERSION));
         }).thenCompose(f -> f);
     }
 
@@ -398,7 +459,7 @@ public final class RedundancyNode {
             ConfigView mine = configView();
             RedundancyConfiguration config = state.config();
             Partner row = link.config;
-            return probeClient((int) timeout.toMillis()).fetchConfigView(link.remote(), hello(LinkProtocol.KIND_PROBE))
+            return probeClient((int) timeout.toMillis()).fetchConfigView(link.remote(), hello(LinkProtocol.KIND_PROBE, LinkProtocol.OLDEST_VERSION))
                     .thenApply(theirs -> Verification.compare(mine, config, row, theirs))
                     .exceptionally(e -> new VerifyResult(row.symbol(), false,
                             List.of("cannot reach " + row.symbol() + " at " + row.ipAddress() + ":" + row.port() + ": "
@@ -427,6 +488,7 @@ public final class RedundancyNode {
                 return CompletableFuture.<String>failedFuture(new IllegalStateException(
                         "no connected, healthy backup can take over; the role stays here"));
             }
+            election.operatorHandedOver();
             return election.handOverNow(successor, (int) timeout.toMillis()).thenApply(v -> successor.config.symbol());
         }).thenCompose(f -> f);
     }
@@ -505,16 +567,17 @@ public final class RedundancyNode {
                 projectFingerprint, security.fingerprint());
     }
 
-    Hello hello(String kind) {
+    /** @param protocol the version this connection speaks (a HELLO: the oldest this server speaks) */
+    Hello hello(String kind, int protocol) {
         RedundancyConfiguration config = state.config();
         Partner any = config.activePartners().isEmpty() ? null : config.activePartners().get(0);
-        return new Hello(LinkProtocol.VERSION, LinkProtocol.PRODUCT, kind, state.symbol(), settings.bindAddress(),
+        return new Hello(protocol, LinkProtocol.PRODUCT, kind, state.symbol(), settings.bindAddress(),
                 config.thisScada().port(), state.term(), state.role().jsonName(), state.health(), state.setFingerprint(),
-                projectFingerprint, any == null ? 0 : any.periodMs(), any == null ? 0 : any.timeoutMs());
+                projectFingerprint, any == null ? 0 : any.periodMs(), any == null ? 0 : any.timeoutMs(), LinkProtocol.VERSION);
     }
 
     private LinkClient probeClient(int timeoutMs) {
-        return new LinkClient(group, security.clientSsl(), settings.bindAddress(), timeoutMs);
+        return new LinkClient(io, security.clientSsl(), settings.bindAddress(), timeoutMs);
     }
 
     void log(String message) {
