@@ -2,6 +2,7 @@ package scada.redundancy.model;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,11 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ThreadLocalRandom;
 
 import scada.redundancy.model.internal.ConfigurationReader;
 import scada.redundancy.model.internal.ConfigurationWriter;
 import scada.redundancy.model.internal.Messages;
+import scada.redundancy.model.internal.SpecialFiles;
 
 /**
  * The redundancy configuration file: one resource of the SCADA project,
@@ -50,21 +53,68 @@ public final class ConfigurationFile {
         return readWithLocations(file).configuration();
     }
 
-    /** Reads a configuration file, keeping where each field stood. */
+    /**
+     * Reads a configuration file, keeping where each field stood.
+     * <p>
+     * Only a regular file (or a link to one) is read, and never more than {@link #MAX_FILE_BYTES}
+     * of it: a device such as {@code /dev/zero} reports a size of 0 and never ends, a named pipe
+     * blocks the reader until someone writes to it, and a file can grow after its size was
+     * checked. Each is refused at once with a plain message instead of filling the memory or
+     * hanging the server, {@code check} or a reload.
+     */
     public static LoadedConfiguration readWithLocations(Path file) throws ConfigurationReadException {
         String source = file.toString();
         byte[] bytes;
         try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
+            // follows links: a link to a regular file is fine, a link to a device is not
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                // Refused before it is opened: opening a named pipe for reading blocks until a writer comes.
                 throw new ConfigurationReadException(source, 0, 0, null,
-                        Messages.format("read.tooLarge", size, MAX_FILE_BYTES));
+                        Messages.format("read.notRegular", SpecialFiles.kind(file, attributes)));
             }
-            bytes = Files.readAllBytes(file);
+            if (attributes.size() > MAX_FILE_BYTES) {
+                throw new ConfigurationReadException(source, 0, 0, null,
+                        Messages.format("read.tooLarge", attributes.size(), MAX_FILE_BYTES));
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = readAtMostTheLimit(in, source);
+            }
         } catch (IOException e) {
             throw new ConfigurationReadException(source, 0, 0, null, Messages.format("read.io", describe(e)));
         }
         return parse(bytes, source);
+    }
+
+    /**
+     * Reads a configuration from a stream (a workspace file's contents, say), never more than
+     * {@link #MAX_FILE_BYTES} of it. The caller closes the stream.
+     *
+     * @param source the name used in error messages, usually the file's name
+     */
+    public static LoadedConfiguration parse(InputStream in, String source) throws ConfigurationReadException {
+        byte[] bytes;
+        try {
+            bytes = readAtMostTheLimit(in, source);
+        } catch (IOException e) {
+            throw new ConfigurationReadException(source, 0, 0, null, Messages.format("read.io", describe(e)));
+        }
+        return parse(bytes, source);
+    }
+
+    /**
+     * The stream's bytes, or an exception as soon as there are more than the limit: the size a file
+     * reported before it was opened is not trusted, as it may have grown since.
+     */
+    private static byte[] readAtMostTheLimit(InputStream in, String source)
+            throws IOException, ConfigurationReadException {
+        // readNBytes grows its buffer as data arrives: a small file costs little
+        byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new ConfigurationReadException(source, 0, 0, null,
+                    Messages.format("read.tooLarge.stream", MAX_FILE_BYTES));
+        }
+        return bytes;
     }
 
     /**

@@ -117,15 +117,15 @@ public final class ConfigurationValidator {
             }
 
             Optional<InetAddress> address = IpAddresses.parse(p.ipAddress());
+            Optional<IpAddresses.NotOneServer> notOneServer = address.flatMap(IpAddresses::notOneServer);
             if (p.ipAddress().isBlank()) {
                 error(PARTNER_IP_ADDRESS, i, Messages.get("ip.missing"), Messages.get("ip.fix"), null);
             } else if (address.isEmpty()) {
                 error(PARTNER_IP_ADDRESS, i, Messages.format("ip.invalid", p.ipAddress()), Messages.get("ip.fix"),
                         null);
-            } else if (address.get().isAnyLocalAddress() || address.get().isMulticastAddress()
-                    || "255.255.255.255".equals(address.get().getHostAddress())) {
-                error(PARTNER_IP_ADDRESS, i, Messages.format("ip.notUnicast", p.ipAddress()), Messages.get("ip.fix"),
-                        null);
+            } else if (notOneServer.isPresent()) {
+                error(PARTNER_IP_ADDRESS, i, notOneServerMessage(p.ipAddress(), notOneServer.get()),
+                        Messages.get("ip.oneServer.fix"), null);
             } else if (context.localAddresses().contains(address.get()) && p.port() == local.port()) {
                 error(PARTNER_IP_ADDRESS, i, Messages.format("ip.self", p.ipAddress(), p.port()),
                         Messages.get("ip.self.fix"), null);
@@ -200,6 +200,17 @@ public final class ConfigurationValidator {
         private QuickFix renumber(int i) {
             return new QuickFix(Messages.format("no.fix.label", config.nextPartnerNo()),
                     c -> c.withPartner(i, c.partners().get(i).withNo(c.nextPartnerNo())));
+        }
+
+        private static String notOneServerMessage(String address, IpAddresses.NotOneServer why) {
+            String key = switch (why) {
+            case UNSPECIFIED -> "ip.unspecified";
+            case THIS_NETWORK -> "ip.thisNetwork";
+            case BROADCAST -> "ip.broadcast";
+            case MULTICAST -> "ip.multicast";
+            case RESERVED -> "ip.reserved";
+            };
+            return Messages.format(key, address);
         }
 
         /** Checks a Symbol; true if it is usable as a key for the uniqueness check. */

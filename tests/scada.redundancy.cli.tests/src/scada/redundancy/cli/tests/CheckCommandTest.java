@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.Assume;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -95,6 +96,36 @@ public class CheckCommandTest {
         Path file = temp.getRoot().toPath().resolve("nowhere.scadaredundancy");
         assertEquals(1, check(file.toString()));
         assertTrue(out.toString(), out.toString().contains(file.toString()));
+    }
+
+    /** Before, the size check read 0 for a device and the read ended after seconds in an OutOfMemoryError. */
+    @Test(timeout = 30_000) // a hang guard only
+    public void aDeviceIsRefusedAtOnceWithASentenceAndNoStackTrace() {
+        Assume.assumeTrue(Files.exists(Path.of("/dev/zero")));
+        assertEquals(1, check("/dev/zero"));
+        assertEquals("/dev/zero: error: not a regular file (a device); a configuration must be a plain file\n"
+                + "/dev/zero: cannot be read; nothing was checked\n", out.toString());
+        assertEquals("", err.toString());
+    }
+
+    @Test(timeout = 30_000) // a hang guard only
+    public void theServerRefusesADeviceAsItsConfigurationTheSameWay() {
+        Assume.assumeTrue(Files.exists(Path.of("/dev/urandom")));
+        int code = DuplexCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), "server", "--config",
+                "/dev/urandom", "--bind", "127.0.0.1", "--data", temp.getRoot().toString());
+        assertEquals(1, code);
+        assertEquals("/dev/urandom: error: not a regular file (a device); a configuration must be a plain file\n",
+                err.toString());
+    }
+
+    @Test(timeout = 30_000) // a hang guard only: opening a FIFO no one writes to would block for ever
+    public void aNamedPipeIsRefusedWithoutWaitingForAWriter() throws Exception {
+        Path fifo = temp.getRoot().toPath().resolve("pipe.scadaredundancy");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        assertEquals(1, check(fifo.toString()));
+        assertTrue(out.toString(), out.toString().startsWith(
+                fifo + ": error: not a regular file (a named pipe); a configuration must be a plain file"));
     }
 
     @Test

@@ -110,6 +110,54 @@ public class IpAddressRulesTest {
     }
 
     @Test
+    public void thisNetworkZeroSlashEightIsRefused() {
+        for (String address : List.of("0.0.0.2", "0.1.2.3", "0.255.255.255", "::ffff:0.0.0.2")) {
+            assertMentions(refused(address).message(), "0.0.0.0/8");
+        }
+    }
+
+    @Test
+    public void reservedTwoFortySlashFourIsRefused() {
+        for (String address : List.of("240.0.0.1", "250.1.2.3", "255.255.255.254", "::ffff:240.0.0.1")) {
+            assertMentions(refused(address).message(), "240.0.0.0/4");
+        }
+    }
+
+    @Test
+    public void everyMulticastRangeIsRefusedAsMulticast() {
+        for (String address : List.of("224.0.0.0", "239.255.255.255", "ff00::", "ff0e::1", "FF05::1:3")) {
+            assertMentions(refused(address).message(), "multicast");
+        }
+    }
+
+    @Test
+    public void eachRefusedRangeSaysWhatItIsAndHowToFixIt() {
+        assertMentions(refused("0.0.0.0").message(), "unspecified");
+        assertMentions(refused("::").message(), "unspecified");
+        assertMentions(refused("255.255.255.255").message(), "broadcast");
+        Problem p = refused("240.0.0.1");
+        assertEquals("partners[0].ipAddress", p.path());
+        assertMentions(p.howToFix(), "address of the partner server");
+    }
+
+    @Test
+    public void theNeighboursOfTheRefusedRangesAreAccepted() {
+        accepted("1.0.0.0");
+        accepted("223.255.255.255");
+        accepted("fe80::1");
+        accepted("feff::1");
+        accepted("::2");
+    }
+
+    @Test
+    public void loopbackStaysAcceptedForServersOnOneMachine() {
+        accepted("127.0.0.1");
+        accepted("127.0.0.2");
+        accepted("127.255.255.254");
+        accepted("::1");
+    }
+
+    @Test
     public void twoPartnersOnTheSameAddressAndPortAreAnError() {
         RedundancyConfiguration c = valid().withPartnerAdded(1,
                 Partner.defaults(2, "SCADA-C", "192.168.1.11", 8000));

@@ -198,15 +198,13 @@ public class InProcessPairTest {
         assertTrue("at most one window delivered unconsumed: " + delivered, delivered * (long) size <= ChannelFrames.WINDOW_BYTES);
         // B consumes: credit flows back, A may offer again, and everything accepted arrives in order.
         b.holdMessages = false;
-        int received = 0;
-        while (received < accepted) {
-            Runnable consumed = b.unconsumed.poll(5, TimeUnit.SECONDS);
-            if (consumed != null) {
-                consumed.run();
-                continue;
-            }
-            break;
+        int released = 0;
+        Runnable consumed;
+        while ((consumed = b.unconsumed.poll()) != null) {
+            consumed.run();
+            released++;
         }
+        assertEquals("B held every message delivered while it did not consume", delivered, released);
         assertEquals("SCADA-B", a.writable.poll(10, TimeUnit.SECONDS));
         List<Integer> order = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
