@@ -11,12 +11,12 @@ import io.netty.channel.Channel;
 /**
  * Channel traffic to and from one partner: the send queues (drained in turn), the credit the
  * partner granted per channel, and the bytes received and handled but not yet granted back.
- * Loop-owned, except the per-channel {@link SendBudget}s and {@link #connected}, which senders on
+ * Loop-owned, except the per-channel {@link ChannelBudget}s and {@link #connected}, which senders on
  * any thread use: a full queue on one channel refuses only that channel's sender, and only that
  * channel hears {@code writable}.
  */
 final class ChannelFlow {
-    private final java.util.concurrent.ConcurrentMap<String, SendBudget> budgets = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentMap<String, ChannelBudget> budgets = new java.util.concurrent.ConcurrentHashMap<>();
     /** Channel messages are accepted exactly while the status says Connected. */
     volatile boolean connected;
     private final Map<String, ArrayDeque<byte[]>> sendQueues = new LinkedHashMap<>();
@@ -31,12 +31,12 @@ final class ChannelFlow {
 
     /** Any thread: reserves room for a message; false when not connected or the channel's queue is full. */
     boolean reserve(String channel, int bytes) {
-        return connected && budgets.computeIfAbsent(channel, c -> new SendBudget()).reserve(bytes);
+        return connected && budgets.computeIfAbsent(channel, c -> new ChannelBudget()).reserve(bytes);
     }
 
     /** On the loop: gives back a reservation that was not queued after all. */
     void unreserve(String channel, int bytes) {
-        SendBudget b = budgets.get(channel);
+        ChannelBudget b = budgets.get(channel);
         if (b != null && b.release(bytes)) {
             writable.accept(channel);
         }
@@ -105,7 +105,7 @@ final class ChannelFlow {
                 dropped += m.length;
             }
             e.getValue().clear();
-            SendBudget b = budgets.get(e.getKey());
+            ChannelBudget b = budgets.get(e.getKey());
             if (b != null) {
                 b.release(dropped);
             }

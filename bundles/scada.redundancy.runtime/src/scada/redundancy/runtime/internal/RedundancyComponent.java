@@ -10,9 +10,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,7 +23,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
 import scada.redundancy.model.ConfigurationFile;
 import scada.redundancy.model.ConfigurationReadException;
 import scada.redundancy.model.RedundancyConfiguration;
@@ -49,18 +46,16 @@ import scada.redundancy.runtime.VerifyResult;
  * identity, approved certificates) and optionally {@code duplex.project} (the SCADA project
  * directory whose fingerprint partners compare). Without {@code duplex.config} it stays idle.
  * <p>
- * Role changes reach {@link RoleListener}s and the {@link PrimaryRole} service on one dispatcher
- * thread, in order, never on the link's thread.
+ * Role changes reach the {@link PrimaryRole} service and {@link RoleListener}s through
+ * {@link RoleServices}, channel messages reach {@link ChannelListener}s through
+ * {@link ChannelDispatch}: never on the link's thread, and no listener holds up another.
  */
 @Component(immediate = true)
 public final class RedundancyComponent {
     private static final PrintStream OUT = System.out;
 
-    private final java.util.Map<ChannelListener, String> channelListeners = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Channel messages are handled here, in order; the credit window bounds what can pile up. */
-    private final ThreadPoolExecutor channelDispatcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(65_536), new DefaultThreadFactory("duplex-channels", true),
-            (task, pool) -> log("ERROR the channel dispatcher is full; a channel listener is stuck"));
+    /** Channel messages and wake-ups, one lane per channel (see ChannelDispatch). */
+    private final ChannelDispatch channels = new ChannelDispatch(RedundancyComponent::log);
     private RoleServices roleServices;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private BundleContext context;
@@ -118,7 +113,12 @@ public final class RedundancyComponent {
     }
 
     private void stop() {
-        if (!stopped.compareAndSet(false, true) || node == null) {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        if (node == null) { // idle: nothing was dispatched, but a listener may have made a lane
+            channels.close();
+            roleServices.close();
             return;
         }
         log("stopping: " + node.status().symbol() + " hands over if it is primary");
@@ -140,7 +140,7 @@ public final class RedundancyComponent {
                 }
             }
         }
-        channelDispatcher.shutdown();
+        channels.close();
         roleServices.close();
         log("stopped");
     }
@@ -218,11 +218,11 @@ public final class RedundancyComponent {
             log("a ChannelListener without the " + ChannelListener.CHANNEL_PROPERTY + " property is ignored: " + l);
             return;
         }
-        channelListeners.put(l, channel.toString());
+        channels.addListener(l, channel.toString());
     }
 
     void removeChannelListener(ChannelListener l) {
-        channelListeners.remove(l);
+        channels.removeListener(l);
     }
 
     private static String property(BundleContext context, String name, String fallback) {
@@ -254,34 +254,13 @@ public final class RedundancyComponent {
 
         @Override
         public void channelMessage(String partner, String channel, byte[] message, Runnable consumed) {
-            try {
-                channelDispatcher.execute(() -> {
-                    try {
-                        channelListeners.forEach((l, name) -> {
-                            if (name.equals(channel)) {
-                                try {
-                                    l.received(partner, message);
-                                } catch (RuntimeException e) {
-                                    log("channel listener " + l + " failed: " + e);
-                                }
-                            }
-                        });
-                    } finally {
-                        consumed.run();
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                consumed.run();
-            }
+            channels.message(partner, channel, message, consumed);
         }
 
+        /** Reaches only the listeners of {@code channel}. */
         @Override
         public void channelWritable(String partner, String channel) {
-            try {
-                channelDispatcher.execute(() -> channelListeners.keySet().forEach(l -> l.writable(partner)));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // stopping
-            }
+            channels.writable(partner, channel);
         }
     }
 

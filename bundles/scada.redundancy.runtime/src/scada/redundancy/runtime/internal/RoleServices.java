@@ -1,16 +1,17 @@
 package scada.redundancy.runtime.internal;
 
+import java.util.ArrayDeque;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
@@ -25,121 +26,188 @@ import scada.redundancy.runtime.RoleListener;
 import scada.redundancy.runtime.StatusListener;
 
 /**
- * How role-aware services follow the role: on one dispatcher thread, in order, never on the
- * link's thread. The {@link PrimaryRole} service is registered exactly while this server serves
- * the plant; {@link RoleListener}s hear every change (a late listener first hears the current
- * role); {@link StatusListener}s hear the latest status (changes may be coalesced).
+ * How role-aware services follow the role, never on the link's thread, and without any one of
+ * them holding up the others.
+ * <p>
+ * <b>PrimaryRole</b> has its own thread. It applies the latest role it was given: if roles come
+ * faster than it can register and unregister, the ones in between are skipped (a
+ * primary&rarr;backup&rarr;primary burst may leave the service registered throughout), but once
+ * the changes stop the service is registered exactly if the last role serves the plant. The stage
+ * {@link #roleChanged} returns completes once the service reflects that role or a later one. At
+ * most one follow task is queued at a time, so the queue is bounded by construction.
+ * <p>
+ * <b>Listeners</b> each have their own serial lane: a {@link RoleListener} hears the changes in
+ * order from a backlog of at most {@value #ROLE_BACKLOG}; when it falls further behind (slow or
+ * stuck), the backlog is dropped, it hears the newest change next, and the log says so once with
+ * the count it missed. A {@link StatusListener} keeps only the latest status, so it always ends
+ * with the latest one. A lane runs on a thread of a shared pool only while it has work (one task
+ * per lane at most), so the threads in use never exceed the number of listeners with work, a
+ * stuck listener holds only its own thread, and idle threads end after {@value #IDLE_SECONDS} s.
+ * A listener registered later first hears the current role as a change from itself, and the
+ * latest status.
+ * <p>
+ * After {@link #close} PrimaryRole is unregistered and everything else is ignored quietly.
  */
 final class RoleServices {
+    static final int ROLE_BACKLOG = 64;
+    static final int IDLE_SECONDS = 10;
+
     private final BundleContext context;
     private final Consumer<String> log;
-    private final List<RoleListener> roleListeners = new CopyOnWriteArrayList<>();
-    private final List<StatusListener> statusListeners = new CopyOnWriteArrayList<>();
-    private final AtomicReference<RoleChange> current = new AtomicReference<>();
-    private final AtomicReference<RedundancyStatus> pendingStatus = new AtomicReference<>();
-    private final ThreadPoolExecutor dispatcher;
-    /** Touched on the dispatcher thread only. */
+    private final ThreadPoolExecutor follower;
+    private final ThreadPoolExecutor lanes;
+
+    /** Guards {@link #target}, {@link #following} and {@link #closed}. */
+    private final Object followLock = new Object();
+    /** The role PrimaryRole must reach next, or null when it is up to date. */
+    private Target target;
+    /** A follow task is queued or running. */
+    private boolean following;
+    private volatile boolean closed;
+
+    /** Touched on the follower thread only. */
     private ServiceRegistration<PrimaryRole> primary;
+    /** Touched on the follower thread only. */
+    private PrimaryRoleService primaryService;
+
+    /** Guards the listener maps, {@link #current} and {@link #latestStatus}, so that a new lane's first item precedes later ones. */
+    private final Object fanOut = new Object();
+    private final Map<RoleListener, Lane<RoleChange>> roleLanes = new IdentityHashMap<>();
+    private final Map<StatusListener, Lane<RedundancyStatus>> statusLanes = new IdentityHashMap<>();
+    private RoleChange current;
+    private RedundancyStatus latestStatus;
+
+    private record Target(Role role, long term, CompletableFuture<Void> done) {
+    }
 
     RoleServices(BundleContext context, Consumer<String> log) {
         this.context = context;
         this.log = log;
-        this.dispatcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1024),
-                new DefaultThreadFactory("duplex-dispatch", true),
-                (task, pool) -> log.accept("ERROR the role dispatcher is full (1024 pending); a listener is stuck"));
+        // Bounded by `following`: at most one follow task waits, plus the one running.
+        this.follower = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(2),
+                new DefaultThreadFactory("duplex-primary-role", true));
+        follower.allowCoreThreadTimeOut(true);
+        // Bounded by the lanes: each submits itself at most once at a time.
+        this.lanes = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                new DefaultThreadFactory("duplex-listeners", true));
     }
 
-    /** @return completes once PrimaryRole and the listeners have followed the change */
+    /** @return completes once PrimaryRole reflects {@code role} or a later one (the listeners are not waited for) */
     CompletionStage<Void> roleChanged(RoleChange change, Role role, long term) {
-        current.set(change);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            dispatcher.execute(() -> {
-                try {
-                    follow(role, term);
-                    for (RoleListener l : roleListeners) {
-                        tell(l, change);
-                    }
-                } finally {
-                    done.complete(null);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            done.complete(null);
+        CompletableFuture<Void> done;
+        synchronized (followLock) {
+            if (closed) {
+                return CompletableFuture.completedFuture(null);
+            }
+            // Roles not yet applied are replaced by this one and complete with it.
+            done = target != null ? target.done : new CompletableFuture<>();
+            target = new Target(role, term, done);
+            if (!following) {
+                following = true;
+                follower.execute(this::followLatest);
+            }
         }
-        return done;
+        synchronized (fanOut) {
+            current = change;
+            roleLanes.values().forEach(lane -> lane.offer(change));
+        }
+        return done.copy();
     }
 
     void statusChanged(RedundancyStatus status) {
-        if (statusListeners.isEmpty()) {
+        if (closed) {
             return;
         }
-        if (pendingStatus.getAndSet(status) == null) {
-            try {
-                dispatcher.execute(() -> {
-                    RedundancyStatus latest = pendingStatus.getAndSet(null);
-                    for (StatusListener l : statusListeners) {
-                        try {
-                            l.statusChanged(latest);
-                        } catch (RuntimeException e) {
-                            log.accept("a status listener failed: " + e);
-                        }
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                pendingStatus.set(null);
-            }
+        synchronized (fanOut) {
+            latestStatus = status;
+            statusLanes.values().forEach(lane -> lane.offer(status));
         }
     }
 
     void addRoleListener(RoleListener l) {
-        roleListeners.add(l);
-        RoleChange now = current.get();
-        if (now != null) {
-            try {
-                dispatcher.execute(() -> tell(l, now));
-            } catch (RejectedExecutionException e) {
-                // stopping
+        if (closed) {
+            return;
+        }
+        synchronized (fanOut) {
+            Lane<RoleChange> lane = new Lane<>("role listener " + l, l::roleChanged, ROLE_BACKLOG);
+            roleLanes.put(l, lane);
+            if (current != null) {
+                lane.offer(new RoleChange(current.atMillis(), current.to(), current.to(), current.term(),
+                        current.cause(), current.peer(), current.lastHeartbeatAtMillis(), current.detectedAtMillis(),
+                        current.becamePrimaryAtMillis(), current.failoverMs(), current.detail()));
             }
         }
     }
 
     void removeRoleListener(RoleListener l) {
-        roleListeners.remove(l);
+        Lane<RoleChange> lane;
+        synchronized (fanOut) {
+            lane = roleLanes.remove(l);
+        }
+        if (lane != null) {
+            lane.remove();
+        }
     }
 
     void addStatusListener(StatusListener l) {
-        statusListeners.add(l);
+        if (closed) {
+            return;
+        }
+        synchronized (fanOut) {
+            Lane<RedundancyStatus> lane = new Lane<>("status listener " + l, l::statusChanged, 1);
+            statusLanes.put(l, lane);
+            if (latestStatus != null) {
+                lane.offer(latestStatus);
+            }
+        }
     }
 
     void removeStatusListener(StatusListener l) {
-        statusListeners.remove(l);
+        Lane<RedundancyStatus> lane;
+        synchronized (fanOut) {
+            lane = statusLanes.remove(l);
+        }
+        if (lane != null) {
+            lane.remove();
+        }
     }
 
-    private void tell(RoleListener l, RoleChange change) {
-        try {
-            l.roleChanged(change);
-        } catch (RuntimeException e) {
-            log.accept("a role listener failed: " + e);
+    /** The follow task: applies the latest target until there is none. */
+    private void followLatest() {
+        while (true) {
+            Target t;
+            synchronized (followLock) {
+                t = target;
+                target = null;
+                if (t == null) {
+                    following = false;
+                    return;
+                }
+            }
+            try {
+                follow(t.role(), t.term());
+            } catch (RuntimeException e) {
+                log.accept("PrimaryRole could not follow the role " + t.role().jsonName() + ": " + e);
+            } finally {
+                t.done().complete(null);
+            }
         }
     }
 
     private void follow(Role role, long term) {
         if (role.servesPlant() && primary == null) {
-            Dictionary<String, Object> props = new Hashtable<>();
-            props.put("term", term);
-            props.put("role", role.jsonName());
-            primary = context.registerService(PrimaryRole.class, new PrimaryRole() {
-                @Override
-                public long term() {
-                    return term;
-                }
-
-                @Override
-                public Role role() {
-                    return role;
-                }
-            }, props);
+            primaryService = new PrimaryRoleService(role, term);
+            primary = context.registerService(PrimaryRole.class, primaryService, primaryService.properties());
+        } else if (role.servesPlant() && (primaryService.role != role || primaryService.term != term)) {
+            // Still serving the plant (a skipped backup in between, or standalone <-> primary):
+            // the services keep running and see the new term and role.
+            primaryService.role = role;
+            primaryService.term = term;
+            try {
+                primary.setProperties(primaryService.properties());
+            } catch (IllegalStateException e) {
+                // already gone with the framework
+            }
         } else if (!role.servesPlant() && primary != null) {
             try {
                 primary.unregister();
@@ -147,21 +215,155 @@ final class RoleServices {
                 // already gone with the framework
             }
             primary = null;
+            primaryService = null;
         }
     }
 
-    /** Unregisters PrimaryRole (the server no longer serves the plant) and stops the dispatcher. */
+    /**
+     * Unregisters PrimaryRole (the server no longer serves the plant), then stops: later calls are
+     * ignored quietly. Waits up to 2 s for PrimaryRole; listeners still running are left to finish.
+     */
     void close() {
-        try {
-            dispatcher.execute(() -> follow(Role.BACKUP, 0));
-        } catch (RejectedExecutionException e) {
-            // already closed
+        synchronized (followLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            CompletableFuture<Void> done = target != null ? target.done : new CompletableFuture<>();
+            target = new Target(Role.BACKUP, 0, done);
+            if (!following) {
+                following = true;
+                follower.execute(this::followLatest);
+            }
         }
-        dispatcher.shutdown();
+        follower.shutdown();
+        lanes.shutdown();
         try {
-            dispatcher.awaitTermination(2, TimeUnit.SECONDS);
+            if (!follower.awaitTermination(2, TimeUnit.SECONDS)) {
+                log.accept("PrimaryRole did not stop within 2 s: a service bound to it is still stopping");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The registered service; role and term change in place while the server keeps serving the plant. */
+    private static final class PrimaryRoleService implements PrimaryRole {
+        volatile Role role;
+        volatile long term;
+
+        PrimaryRoleService(Role role, long term) {
+            this.role = role;
+            this.term = term;
+        }
+
+        @Override
+        public long term() {
+            return term;
+        }
+
+        @Override
+        public Role role() {
+            return role;
+        }
+
+        Dictionary<String, Object> properties() {
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put("term", term);
+            props.put("role", role.jsonName());
+            return props;
+        }
+    }
+
+    /**
+     * One listener's serial lane: items in order from a backlog of at most {@code capacity}
+     * (capacity 1: only the latest, silently). Runs on the shared pool while it has items.
+     */
+    private final class Lane<T> implements Runnable {
+        private final String name;
+        private final Consumer<T> deliver;
+        private final int capacity;
+        /** Guarded by this lane. */
+        private final ArrayDeque<T> backlog = new ArrayDeque<>();
+        /** A task for this lane is queued or running; guarded by this lane. */
+        private boolean scheduled;
+        private boolean removed;
+        /** Items dropped since the listener last returned; guarded by this lane. */
+        private long missed;
+
+        Lane(String name, Consumer<T> deliver, int capacity) {
+            this.name = name;
+            this.deliver = deliver;
+            this.capacity = capacity;
+        }
+
+        void offer(T item) {
+            boolean start;
+            boolean fellBehind = false;
+            synchronized (this) {
+                if (removed) {
+                    return;
+                }
+                if (backlog.size() >= capacity) {
+                    if (capacity > 1) {
+                        fellBehind = missed == 0;
+                        missed += backlog.size();
+                    }
+                    backlog.clear();
+                }
+                backlog.addLast(item);
+                start = !scheduled;
+                scheduled = true;
+            }
+            if (fellBehind) {
+                log.accept(name + " is " + capacity + " changes behind (slow or stuck): it will hear the newest change next");
+            }
+            if (start) {
+                submit();
+            }
+        }
+
+        void remove() {
+            synchronized (this) {
+                removed = true;
+                backlog.clear();
+            }
+        }
+
+        private void submit() {
+            try {
+                lanes.execute(this);
+            } catch (RejectedExecutionException e) {
+                synchronized (this) { // closed: nothing more is delivered
+                    scheduled = false;
+                }
+            }
+        }
+
+        /** Delivers until the backlog is empty: the lane keeps its thread while it has work. */
+        @Override
+        public void run() {
+            while (true) {
+                T item;
+                long missedNow;
+                synchronized (this) {
+                    item = backlog.pollFirst();
+                    missedNow = missed;
+                    missed = 0;
+                    if (item == null) {
+                        scheduled = false;
+                        return;
+                    }
+                }
+                if (missedNow > 0) {
+                    log.accept(name + " missed " + missedNow + " changes while it was busy; it hears the newest now");
+                }
+                try {
+                    deliver.accept(item);
+                } catch (RuntimeException | LinkageError e) { // LinkageError: the listener's bundle went away
+                    log.accept(name + " failed: " + e);
+                }
+            }
         }
     }
 }
