@@ -27,8 +27,9 @@ import scada.redundancy.runtime.internal.LinkProtocol.Handover;
  * holding the first Symbol of the set, is a majority. A set of two (or reduced to two) needs no
  * majority: silence means takeover, as only a third party can tell a dead partner from a cut
  * cable.</li>
- * <li><b>Check-quorum.</b> A primary of a set of three or more that has not heard a majority
- * within Timeout minus one Period steps down, before the others' Timeout lets them elect.</li>
+ * <li><b>Check-quorum.</b> A primary of a set of three or more that no longer hears a majority
+ * (its partners silent for their Timeout, the same Timeout after which the majority elects)
+ * steps down: at most one Period of overlap, never a lasting second primary.</li>
  * <li><b>Terms.</b> A higher term is taken at once, in memory: a primary steps down without
  * waiting for the disk. A claim is stored (off the loop) before it takes effect; a server that
  * cannot store its term lowers its health below the threshold, shows Fault and is elected
@@ -63,6 +64,13 @@ final class Election {
     /** An operator moved the role away from this preferred server: no automatic fail-back until it serves again. */
     private boolean failbackSuspended;
     private ScheduledFuture<?> quorumTick;
+    /**
+     * The primary this server lost last and how, until a primary is heard again: a claim that had
+     * to wait (for a partner that still heard it, or for the disk) is still recorded as that
+     * failover, counted from its last sign of life.
+     */
+    private PartnerLink lostPrimary;
+    private RoleChangeCause lostCause;
 
     Election(RedundancyNode node, TermDisk disk) {
         this.node = node;
@@ -100,15 +108,23 @@ final class Election {
      * primary, the startup allowance is over (or every activated partner has answered), and no
      * live healthy backup ranks before it.
      */
-    void evaluate(RoleChangeCause cause, PartnerLink lostPrimary) {
+    void evaluate(RoleChangeCause cause, PartnerLink lost) {
         if (state.role() != Role.BACKUP || state.stopping() || !state.redundancyOn()) {
             return;
+        }
+        PartnerLink lostPrimary = lost != null ? lost : this.lostPrimary;
+        if (lost == null && lostPrimary != null && cause == RoleChangeCause.ELECTION) {
+            cause = lostCause;
         }
         if (node.stallGuard().inGrace()) {
             node.stallGuard().evaluateLater();
             return;
         }
-        if (claiming || links().all().stream().anyMatch(l -> l.alive && l.reportedRole == Role.PRIMARY)) {
+        if (claiming) {
+            return;
+        }
+        if (links().all().stream().anyMatch(l -> l.alive && l.reportedRole == Role.PRIMARY)) {
+            this.lostPrimary = null;
             return;
         }
         if (awaitedSuccessor != null) {
@@ -129,8 +145,8 @@ final class Election {
             heldBack(witness.config.symbol() + " still hears a live primary: no claim while it does");
             return;
         }
-        if (!hasMajority(false)) {
-            heldBack("no majority of the set in sight (" + majorityText(false) + "): no claim, two primaries are worse");
+        if (!hasMajority()) {
+            heldBack("no majority of the set in sight (" + majorityText() + "): no claim, two primaries are worse");
             return;
         }
         PartnerLink better = links().all().stream().filter(l -> l.alive && !l.fault && l.reportedRole == Role.BACKUP)
@@ -160,17 +176,12 @@ final class Election {
         return 1 + (int) links().all().stream().filter(l -> l.config.activate() && !l.provenDown).count();
     }
 
-    /**
-     * Whether this server sees a majority of the set (see the class comment).
-     *
-     * @param recent count only partners heard within Timeout minus one Period (the primary's check)
-     */
-    boolean hasMajority(boolean recent) {
+    /** Whether this server sees a majority of the set (see the class comment); a partner counts while it is alive. */
+    boolean hasMajority() {
         int size = setSize();
         if (size <= 2) {
             return true;
         }
-        long now = System.nanoTime();
         int inSight = 1;
         String first = state.symbol();
         boolean firstInSight = true;
@@ -178,8 +189,7 @@ final class Election {
             if (!l.config.activate() || l.provenDown) {
                 continue;
             }
-            boolean seen = recent ? l.heardWithin(now, Math.max(l.config.timeoutMs() / 2, l.config.timeoutMs() - l.config.periodMs()))
-                    : l.alive;
+            boolean seen = l.alive;
             if (seen) {
                 inSight++;
             }
@@ -191,23 +201,23 @@ final class Election {
         return 2 * inSight > size || 2 * inSight == size && firstInSight;
     }
 
-    private String majorityText(boolean recent) {
-        long now = System.nanoTime();
-        long inSight = 1 + links().all().stream().filter(l -> l.config.activate() && !l.provenDown)
-                .filter(l -> recent ? l.heardWithin(now, Math.max(l.config.timeoutMs() / 2,
-                        l.config.timeoutMs() - l.config.periodMs())) : l.alive)
-                .count();
+    private String majorityText() {
+        long inSight = 1 + links().all().stream().filter(l -> l.config.activate() && !l.provenDown && l.alive).count();
         return inSight + " of " + setSize() + " servers";
     }
 
-    /** Every Period: a primary that hears no majority steps down before the others can elect. */
+    /**
+     * Every Period, and whenever a partner is lost: a primary that hears no majority (its partners
+     * silent for their Timeout, as the others measure it) steps down, so that the majority, which
+     * elects at the same Timeout, has the only primary.
+     */
     private void checkQuorum() {
         if (state.role() != Role.PRIMARY || state.handingOver() || node.stallGuard().inGrace()) {
             return;
         }
-        if (!hasMajority(true)) {
+        if (!hasMajority()) {
             stepDown(RoleChangeCause.NO_MAJORITY, null, "heard no majority of the set for a Timeout ("
-                    + majorityText(true) + "): an isolated primary steps down so that the majority can elect one");
+                    + majorityText() + "): an isolated primary steps down so that the majority can elect one");
         }
     }
 
@@ -248,6 +258,9 @@ final class Election {
 
     /** Stores the new term (off the loop), then takes the role if nothing changed meanwhile. */
     private void claim(long newTerm, RoleChangeCause cause, PartnerLink lostPrimary) {
+        if (claiming) {
+            return;
+        }
         claiming = true;
         long termBefore = state.term();
         disk.write(newTerm, true).whenComplete((v, failure) -> {
@@ -279,6 +292,7 @@ final class Election {
             default -> "this server ranks first among the live backups";
         };
         state.served(newTerm);
+        this.lostPrimary = null;
         failbackSuspended = false;
         for (PartnerLink l : links().all()) {
             l.failbackRequested = false;
@@ -438,8 +452,11 @@ final class Election {
         node.log("lost " + link.config.symbol() + (wasPrimary ? " (the primary)" : "") + ": " + why);
         node.board().changed();
         if (wasPrimary) {
+            lostPrimary = link;
+            lostCause = cause;
             links().heartbeatAll(); // the others learn at once that this server no longer hears a primary
         }
+        checkQuorum();
         if (wasPrimary) {
             evaluate(cause, link);
         } else {
@@ -453,7 +470,7 @@ final class Election {
             if (state.role() == Role.BACKUP) {
                 from.reportedRole = Role.BACKUP; // it stepped down and leaves the role to us
                 from.lostDetectedMillis = System.currentTimeMillis();
-                becomePrimary(h.term(), RoleChangeCause.GRACEFUL_HANDOVER, from);
+                claim(h.term(), RoleChangeCause.GRACEFUL_HANDOVER, from);
             }
         } else if (from.reportedRole == Role.PRIMARY && h.term() > state.term()) {
             // A stale HANDOVER (for a term already passed, or naming a successor that is gone) changes nothing.

@@ -386,11 +386,6 @@ final class PartnerLink {
         }
     }
 
-    /** Whether anything arrived from the partner within the last {@code ms}. */
-    boolean heardWithin(long now, long ms) {
-        return lastHeardNanos >= 0 && now - lastHeardNanos <= TimeUnit.MILLISECONDS.toNanos(ms);
-    }
-
     /** Any frame from the partner: it is alive now; arm the Timeout deadline. */
     void contact(long now) {
         provenDown = false;
@@ -472,7 +467,6 @@ final class PartnerLink {
 
     /** Takes over what a replaced link knew of the same partner, and its Timeout deadline. */
     void inherit(PartnerLink old) {
-        // Even a row switched off keeps what was known until the Timeout: no election from a reload alone.
         alive = old.alive;
         reportedRole = old.reportedRole;
         reportedTerm = old.reportedTerm;
@@ -482,6 +476,15 @@ final class PartnerLink {
         lastHeartbeatMillis = old.lastHeartbeatMillis;
         lastContactNanos = old.lastContactNanos;
         rttMs = old.rttMs;
+        if (!config.activate()) {
+            // A row switched off carries no news any more. What was known of a partner that serves
+            // stays true: a server never claims the role because a row was switched off (with two
+            // servers that would be a lasting split brain); anything else it knew is dropped.
+            alive = old.alive && old.reportedRole == Role.PRIMARY;
+            lastHeardNanos = old.lastHeardNanos;
+            updateSendable();
+            return;
+        }
         updateSendable();
         if (alive && old.lastHeardNanos >= 0) {
             lastHeardNanos = old.lastHeardNanos;
