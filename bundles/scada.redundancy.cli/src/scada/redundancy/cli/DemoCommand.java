@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -37,6 +36,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "3000", description = "Timeout in ms (default: ${DEFAULT-VALUE}).")
     int timeoutMs;
 
+    // For tests that run beside a real demo: another port and loopback block (127.0.N.1, 127.0.N.2).
+    @Option(names = "--port", hidden = true, defaultValue = "8000")
+    int port;
+
+    @Option(names = "--loopback-block", hidden = true, defaultValue = "0")
+    int block;
+
     private PrintWriter out;
     private int twoPrimaries;
 
@@ -44,9 +50,11 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("duplex-demo-");
-        step("two servers: SCADA-A on 127.0.0.1:8000 and SCADA-B on 127.0.0.2:8000 (Period " + periodMs + " ms, Timeout "
-                + timeoutMs + " ms, TLS with pinned certificates; files in " + work + ")");
-        try (RedundancySet set = new RedundancySet(work, 2, periodMs, timeoutMs, 3, null, List.of())) {
+        try (RedundancySet set = RedundancySet.builder(work, 2).timing(periodMs, timeoutMs).retryCount(3).block(block).port(port)
+                .build()) {
+            step("two servers: SCADA-A on " + set.address(0) + ":" + port + " and SCADA-B on " + set.address(1) + ":" + port
+                    + " (Period " + periodMs + " ms, Timeout " + timeoutMs + " ms, TLS with pinned certificates; files in "
+                    + work + ")");
             set.startAll();
             int primary = set.awaitStable(Duration.ofSeconds(60));
             int backup = 1 - primary;

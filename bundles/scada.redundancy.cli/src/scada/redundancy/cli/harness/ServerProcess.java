@@ -119,6 +119,40 @@ public final class ServerProcess implements AutoCloseable {
         return log;
     }
 
+    /** How many bytes the log holds now: a mark for {@link #countInLog}. */
+    public long logLength() {
+        try {
+            return Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * How many lines between two {@linkplain #logLength() marks} of the log contain {@code text}
+     * (e.g. every {@code role-change} the server logged during a fault, however fast they came).
+     */
+    public int countInLog(String text, long from, long to) throws IOException {
+        if (to <= from) {
+            return 0;
+        }
+        byte[] part;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(to - from, 256L << 20));
+            while (buffer.hasRemaining() && ch.read(buffer, from + buffer.position()) > 0) {
+                // read on to the mark
+            }
+            part = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+        }
+        int count = 0;
+        for (String line : new String(part, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            if (line.contains(text)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** kill -9: the process dies, its host (this machine) stays up. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -22,7 +22,8 @@ import scada.redundancy.cli.DuplexCommand;
 import scada.redundancy.cli.harness.RedundancySet;
 
 /**
- * The README's commands against real server processes (127.0.0.1 and 127.0.0.2, port 8000):
+ * The README's commands against real server processes (127.0.2.1 and 127.0.2.2, a free port, so
+ * that they run beside a real demo):
  * the demo's last line, {@code status --json}'s documented fields, and the operator actions.
  */
 public class CommandsAgainstRealServersTest {
@@ -50,7 +51,9 @@ public class CommandsAgainstRealServersTest {
 
     @Test
     public void theDemoKillsThePrimaryAndEndsWithItsParseableLine() throws Exception {
-        int code = run("demo", "--period", "200", "--timeout", "600", "--dir", temp.newFolder().toString());
+        int port = RedundancySet.freePort(List.of("127.0." + RedundancySet.TEST_BLOCK + ".1", "127.0." + RedundancySet.TEST_BLOCK + ".2"));
+        int code = run("demo", "--period", "200", "--timeout", "600", "--dir", temp.newFolder().toString(), "--port",
+                String.valueOf(port), "--loopback-block", String.valueOf(RedundancySet.TEST_BLOCK));
         String text = out.toString();
         assertEquals(text + err, 0, code);
         String[] lines = text.strip().split("\n");
@@ -63,13 +66,16 @@ public class CommandsAgainstRealServersTest {
 
     @Test
     public void aPortTakenByAnotherProgramIsSaidPlainlyWithoutAStackTrace() throws Exception {
-        try (java.net.ServerSocket squatter = new java.net.ServerSocket(RedundancySet.PORT, 5,
-                java.net.InetAddress.getByName(RedundancySet.address(0)))) {
-            int code = run("demo", "--period", "200", "--timeout", "600", "--dir", temp.newFolder().toString());
+        // The tests' loopback block and a free port (hidden demo options), not a real demo's 127.0.0.1:8000.
+        String first = "127.0." + RedundancySet.TEST_BLOCK + ".1";
+        int port = RedundancySet.freePort(List.of(first, "127.0." + RedundancySet.TEST_BLOCK + ".2"));
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(port, 5, java.net.InetAddress.getByName(first))) {
+            int code = run("demo", "--period", "200", "--timeout", "600", "--dir", temp.newFolder().toString(), "--port",
+                    String.valueOf(port), "--loopback-block", String.valueOf(RedundancySet.TEST_BLOCK));
             assertEquals(1, code);
             String text = err.toString();
-            assertTrue(text, text.startsWith("scada-redundancy demo: 127.0.0.1 exited while waiting for"));
-            assertTrue(text, text.contains("cannot listen on 127.0.0.1:8000: Address already in use"));
+            assertTrue(text, text.startsWith("scada-redundancy demo: " + first + " exited while waiting for"));
+            assertTrue(text, text.contains("cannot listen on " + first + ":" + port + ": Address already in use"));
             assertTrue("no stack trace: " + text, !text.contains("\tat "));
         }
     }
@@ -79,7 +85,7 @@ public class CommandsAgainstRealServersTest {
         set = new RedundancySet(temp.newFolder().toPath(), 2, 200, 600, 3, null, List.of()).startAll();
         int primary = set.awaitStable(STABLE);
         int backup = 1 - primary;
-        String at = RedundancySet.address(primary) + ":" + RedundancySet.PORT;
+        String at = set.address(primary) + ":" + set.port();
         String data = set.server(primary).data().toString();
 
         assertEquals(err.toString(), 0, run("status", at, "--json", "--data", data));
@@ -89,7 +95,7 @@ public class CommandsAgainstRealServersTest {
         assertTrue(s.toString(), s.path("term").asLong() >= 1);
         JsonNode p = s.path("partners").path(0);
         assertEquals(RedundancySet.symbol(backup), p.path("symbol").asText());
-        assertEquals(RedundancySet.address(backup) + ":" + RedundancySet.PORT, p.path("address").asText());
+        assertEquals(set.address(backup) + ":" + set.port(), p.path("address").asText());
         assertTrue(p.toString(), p.path("connected").asBoolean());
         assertTrue(p.toString(), p.has("isPrimary") && !p.path("isPrimary").asBoolean());
         assertTrue(p.toString(), p.has("fault") && !p.path("fault").asBoolean());

@@ -31,8 +31,8 @@ import scada.redundancy.runtime.RoleChangeCause;
 import scada.redundancy.runtime.VerifyResult;
 
 /**
- * Real server processes on loopback (SCADA-A on 127.0.0.1, SCADA-B on 127.0.0.2, ... all on port
- * 8000), killed, frozen, stopped and restarted. Period 200 ms, Timeout 600 ms. Every wait
+ * Real server processes on loopback (SCADA-A on 127.0.2.1, SCADA-B on 127.0.2.2, ... all on one
+ * free port), killed, frozen, stopped and restarted. Period 200 ms, Timeout 600 ms. Every wait
  * follows the servers' status events with an explicit bound; assertions are on roles and on the
  * role-change records (cause, term, peer), never on how many ms something took.
  */
@@ -264,31 +264,22 @@ public class FailoverProcessTest {
      */
     @Test
     public void aCutCableMakesTwoPrimariesAndMendingItLeavesTheHigherTerm() throws Exception {
-        java.net.InetAddress viaA = java.net.InetAddress.getByName("127.0.0.11"); // where SCADA-B's row says SCADA-A is
-        java.net.InetAddress viaB = java.net.InetAddress.getByName("127.0.0.12"); // where SCADA-A's row says SCADA-B is
-        try (PartitionProxy toB = new PartitionProxy(new java.net.InetSocketAddress(viaB, RedundancySet.PORT),
-                new java.net.InetSocketAddress(RedundancySet.address(1), RedundancySet.PORT), viaA);
-                PartitionProxy toA = new PartitionProxy(new java.net.InetSocketAddress(viaA, RedundancySet.PORT),
-                        new java.net.InetSocketAddress(RedundancySet.address(0), RedundancySet.PORT), viaB)) {
-            start(2, 3, (i, c) -> c.withPartner(0, c.partners().get(0).withIpAddress(i == 0 ? "127.0.0.12" : "127.0.0.11")));
-            assertEquals(0, set.awaitStable(STABLE));
-            long term = set.status(0).term();
+        set = RedundancySet.builder(temp.newFolder().toPath(), 2).timing(PERIOD, TIMEOUT).relayed(0, 1).build().startAll();
+        assertEquals(0, set.awaitStable(STABLE));
+        long term = set.status(0).term();
 
-            toB.cut();
-            toA.cut();
-            RedundancyStatus b = awaitRole(1, Role.PRIMARY);
-            RoleChange took = lastTo(b, Role.PRIMARY);
-            assertEquals("silence, not a refused reconnect: the relay still accepts", RoleChangeCause.TIMEOUT, took.cause());
-            assertTrue(took.term() > term);
-            assertEquals("both serve while the cable is cut: split brain", Role.PRIMARY, set.status(0).role());
+        set.cut(0, 1);
+        RedundancyStatus b = awaitRole(1, Role.PRIMARY);
+        RoleChange took = lastTo(b, Role.PRIMARY);
+        assertEquals("silence, not a refused reconnect: the relay still accepts", RoleChangeCause.TIMEOUT, took.cause());
+        assertTrue(took.term() > term);
+        assertEquals("both serve while the cable is cut: split brain", Role.PRIMARY, set.status(0).role());
 
-            toB.mend();
-            toA.mend();
-            RedundancyStatus a = awaitRole(0, Role.BACKUP);
-            assertEquals(RoleChangeCause.HIGHER_TERM, lastTo(a, Role.BACKUP).cause());
-            assertEquals("the higher term stays primary", 1, set.awaitStable(STABLE));
-            assertEquals(took.term(), set.status(1).term());
-        }
+        set.mend(0, 1);
+        RedundancyStatus a = awaitRole(0, Role.BACKUP);
+        assertEquals(RoleChangeCause.HIGHER_TERM, lastTo(a, Role.BACKUP).cause());
+        assertEquals("the higher term stays primary", 1, set.awaitStable(STABLE));
+        assertEquals(took.term(), set.status(1).term());
     }
 
     @Test
@@ -409,7 +400,7 @@ public class FailoverProcessTest {
         int primary = set.awaitStable(STABLE);
         for (byte[] junk : new byte[][] { "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), new byte[70_000],
                 { 0x16, 0x03, 0x01, 0x7f, (byte) 0xff, 1, 2, 3 } }) {
-            try (Socket socket = new Socket("127.0.0.1", RedundancySet.PORT); OutputStream out = socket.getOutputStream()) {
+            try (Socket socket = new Socket(set.address(0), set.port()); OutputStream out = socket.getOutputStream()) {
                 out.write(junk);
                 out.flush();
                 socket.setSoTimeout(1000);

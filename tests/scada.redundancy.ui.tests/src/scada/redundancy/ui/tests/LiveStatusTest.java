@@ -31,7 +31,7 @@ import scada.redundancy.model.ConfigurationFile;
 import scada.redundancy.ui.internal.RedundancyEditor;
 
 /**
- * The editor's status columns follow real runtime servers (three processes on 127.0.0.1-3), and
+ * The editor's status columns follow real runtime servers (three processes on 127.0.2.1-3), and
  * Try To Connect and Verify run from the studio against them.
  */
 public class LiveStatusTest {
@@ -54,7 +54,7 @@ public class LiveStatusTest {
         file.create(new ByteArrayInputStream(Files.readAllBytes(set.config(0))), true, null);
         editor = (RedundancyEditor) IDE.openEditor(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage(), file,
                 RedundancyEditor.ID);
-        editor.connectRuntime("127.0.0.1:" + RedundancySet.PORT, set.server(0).data());
+        editor.connectRuntime(set.address(0) + ":" + set.port(), set.server(0).data());
     }
 
     @After
@@ -88,7 +88,7 @@ public class LiveStatusTest {
         editor.tryToConnect(1).join();
         assertTrue(editor.lastActionResult(), editor.lastActionResult().startsWith("SCADA-C: connected to SCADA-C"));
         editor.tryToConnectThisScada().join();
-        assertTrue(editor.lastActionResult(), editor.lastActionResult().startsWith("SCADA-A at 127.0.0.1:8000: connected to SCADA-A"));
+        assertTrue(editor.lastActionResult(), editor.lastActionResult().startsWith("SCADA-A at " + set.address(0) + ":" + set.port() + ": connected to SCADA-A"));
 
         set.server(2).kill();
         until("SCADA-C shown disconnected", () -> cell(false, 1, "Connected").startsWith("no"));

@@ -42,7 +42,7 @@ import scada.redundancy.ui.internal.RuntimePreferences;
 
 /**
  * Window > Preferences > Duplex Redundancy, filled in as a user would, and an editor that then
- * follows the runtime set there as soon as it opens (two real servers on 127.0.0.1-2).
+ * follows the runtime set there as soon as it opens (two real servers on 127.0.2.1-2).
  */
 public class RuntimePreferencesTest {
     private RedundancySet set;
@@ -118,7 +118,7 @@ public class RuntimePreferencesTest {
         type(texts.get(0), "127.0.0.1:70000");
         assertFalse(page.isValid());
         assertTrue(page.getErrorMessage(), page.getErrorMessage().contains("between 1 and 65535"));
-        type(texts.get(0), "127.0.0.1:" + RedundancySet.PORT);
+        type(texts.get(0), set.address(0) + ":" + set.port());
         assertTrue(page.getErrorMessage(), page.isValid());
         Path identity = set.server(0).data();
         type(texts.get(1), identity.toString());
@@ -131,7 +131,7 @@ public class RuntimePreferencesTest {
         process();
 
         IPreferenceStore store = RuntimePreferences.store();
-        assertEquals("127.0.0.1:" + RedundancySet.PORT, store.getString(RuntimePreferences.ADDRESS));
+        assertEquals(set.address(0) + ":" + set.port(), store.getString(RuntimePreferences.ADDRESS));
         assertEquals(identity.toString(), store.getString(RuntimePreferences.IDENTITY));
         assertTrue(store.getBoolean(RuntimePreferences.AUTO_CONNECT));
 
