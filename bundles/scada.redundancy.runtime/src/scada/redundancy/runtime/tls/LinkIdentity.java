@@ -1,13 +1,12 @@
 package scada.redundancy.runtime.tls;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -21,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
@@ -56,33 +56,43 @@ public final class LinkIdentity {
         this.fingerprint = fingerprintOf(certificate);
     }
 
-    /** Loads the identity kept in {@code dataDir}, making and saving a new one if there is none. */
+    /**
+     * Loads the identity kept in {@code dataDir}, making and saving a new one if there is none. A
+     * damaged key store is refused with what to do, never replaced: a new identity would silently
+     * break every partner that pinned the old certificate.
+     */
     public static LinkIdentity loadOrCreate(Path dataDir, String commonName) throws IOException {
         Path store = dataDir.resolve(KEYSTORE_FILE);
+        if (Files.exists(store)) {
+            LinkIdentity identity = load(store);
+            identity.restoreCertificateFile(dataDir);
+            return identity;
+        }
         try {
-            if (Files.exists(store)) {
-                return load(store);
-            }
-            Files.createDirectories(dataDir);
             LinkIdentity identity = create(commonName);
             identity.save(dataDir);
             return identity;
         } catch (GeneralSecurityException e) {
-            throw new IOException(store + ": cannot load or create the link identity: " + e.getMessage(), e);
+            throw new IOException(store + ": cannot create the link identity: " + e.getMessage(), e);
         }
     }
 
-    private static LinkIdentity load(Path store) throws IOException, GeneralSecurityException {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            ks.load(in, STORE_PASSWORD);
+    private static LinkIdentity load(Path store) throws IOException {
+        // A link key store is about 1 KiB; anything far larger is not one, and is not read whole.
+        byte[] bytes = Files.size(store) <= 64 * 1024 ? Files.readAllBytes(store) : new byte[0];
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(new ByteArrayInputStream(bytes), STORE_PASSWORD);
+            if (ks.getKey(ALIAS, STORE_PASSWORD) instanceof PrivateKey key
+                    && ks.getCertificate(ALIAS) instanceof X509Certificate cert) {
+                return new LinkIdentity(key, cert);
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // what the parser says of a torn file helps nobody; what to do does (below)
         }
-        PrivateKey key = (PrivateKey) ks.getKey(ALIAS, STORE_PASSWORD);
-        X509Certificate cert = (X509Certificate) ks.getCertificate(ALIAS);
-        if (key == null || cert == null) {
-            throw new GeneralSecurityException("no key '" + ALIAS + "' in the store");
-        }
-        return new LinkIdentity(key, cert);
+        throw new IOException(store + " is damaged (truncated or not a PKCS#12 key store with this server's link key): "
+                + "restore it from a backup, or delete it to make a new identity — partners that pinned the old "
+                + "certificate must then be given the new fingerprint");
     }
 
     static LinkIdentity create(String commonName) throws GeneralSecurityException {
@@ -103,25 +113,32 @@ public final class LinkIdentity {
         }
     }
 
+    /** Writes the key store and then the certificate for people, each crash-safe (see {@link DurableFiles}). */
     private void save(Path dataDir) throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry(ALIAS, key, STORE_PASSWORD, new X509Certificate[] { certificate });
-        Path temp = Files.createTempFile(dataDir, ".link-identity", ".tmp");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ks.store(bytes, STORE_PASSWORD);
+        DurableFiles.replace(dataDir.resolve(KEYSTORE_FILE), bytes.toByteArray(), PosixFilePermissions.fromString("rw-------"));
+        DurableFiles.replace(dataDir.resolve(CERTIFICATE_FILE), pem().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * A crash between writing the key store and the certificate file leaves the latter missing or
+     * old: write it again. Best effort: it is a copy for people, and a monitoring client's
+     * identity may live in a directory it can only read.
+     */
+    private void restoreCertificateFile(Path dataDir) {
+        Path file = dataDir.resolve(CERTIFICATE_FILE);
         try {
-            try {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the directory's protection has to do
+            byte[] pem = pem().getBytes(StandardCharsets.US_ASCII);
+            if (!Files.isRegularFile(file) || Files.size(file) != pem.length || !Arrays.equals(pem, Files.readAllBytes(file))) {
+                DurableFiles.replace(file, pem);
             }
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                ks.store(out, STORE_PASSWORD);
-            }
-            Files.move(temp, dataDir.resolve(KEYSTORE_FILE), StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            // the key store is what counts; the server's log names its fingerprint anyway
         }
-        Files.writeString(dataDir.resolve(CERTIFICATE_FILE), pem(), StandardCharsets.US_ASCII);
     }
 
     public PrivateKey key() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -60,9 +59,9 @@ public final class TrustStore {
         if (approved().contains(f)) {
             return;
         }
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, f + (comment == null || comment.isBlank() ? "" : "  # " + comment) + "\n",
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        // Forced to the device: an approval the operator saw succeed must survive a power loss.
+        DurableFiles.append(file, (f + (comment == null || comment.isBlank() ? "" : "  # " + comment.replaceAll("[\\r\\n]+", " ")) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         readAt = null;
     }
 
