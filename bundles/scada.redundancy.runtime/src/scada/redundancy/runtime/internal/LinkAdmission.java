@@ -23,11 +23,18 @@ final class LinkAdmission {
     static final int MAX_CONNECTIONS = 256;
     /** Connections that have not said an accepted HELLO yet (TLS handshakes in progress) at most. */
     static final int MAX_UNAUTHENTICATED = 64;
+    /**
+     * Handshakes in progress from one source address at most: a flood from one address cannot
+     * take every handshake slot from the partners and the operators.
+     */
+    static final int MAX_UNAUTHENTICATED_PER_SOURCE = 16;
     /** Sources whose refusals are counted; the oldest is forgotten first. */
     static final int SOURCES_KEPT = 128;
     static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private static final AttributeKey<Boolean> UNAUTHENTICATED = AttributeKey.valueOf("duplex.unauthenticated");
+    /** Handshakes in progress per source address; an address leaves when its count is 0, so at most {@link #MAX_UNAUTHENTICATED} entries. */
+    private final Map<String, Integer> unauthenticatedBySource = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final RedundancyNode node;
     private final AtomicInteger connections = new AtomicInteger();
@@ -59,6 +66,14 @@ final class LinkAdmission {
             refused(ch.remoteAddress(), "too many handshakes in progress (" + MAX_UNAUTHENTICATED + ")");
             return false;
         }
+        String source = source(ch.remoteAddress());
+        if (unauthenticatedBySource.merge(source, 1, Integer::sum) > MAX_UNAUTHENTICATED_PER_SOURCE) {
+            unauthenticatedBySource.computeIfPresent(source, (k, n) -> n <= 1 ? null : n - 1);
+            unauthenticated.decrementAndGet();
+            connections.decrementAndGet();
+            refused(ch.remoteAddress(), "too many handshakes in progress from there (" + MAX_UNAUTHENTICATED_PER_SOURCE + ")");
+            return false;
+        }
         ch.attr(UNAUTHENTICATED).set(Boolean.TRUE);
         ch.closeFuture().addListener(f -> {
             connections.decrementAndGet();
@@ -71,6 +86,7 @@ final class LinkAdmission {
     void authenticated(Channel ch) {
         if (ch.attr(UNAUTHENTICATED).getAndSet(Boolean.FALSE) == Boolean.TRUE) {
             unauthenticated.decrementAndGet();
+            unauthenticatedBySource.computeIfPresent(source(ch.remoteAddress()), (k, n) -> n <= 1 ? null : n - 1);
         }
     }
 
@@ -82,8 +98,13 @@ final class LinkAdmission {
      * Logs a refusal: the first from a source at once, then at most one line per source and
      * minute with the count of those in between.
      */
+    private static String source(SocketAddress from) {
+        return from instanceof InetSocketAddress a && a.getAddress() != null ? a.getAddress().getHostAddress()
+                : String.valueOf(from);
+    }
+
     void refused(SocketAddress from, String reason) {
-        String source = from instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(from);
+        String source = source(from);
         long now = System.nanoTime();
         long count;
         synchronized (refusals) {
@@ -120,11 +141,8 @@ final class LinkAdmission {
             return "wrong port: " + l.config.symbol() + " uses " + hello.port() + ", " + symbol + " uses " + port
                     + " (port numbers must match on both servers)";
         }
-        String pinned = l.config.normalizedCertificateSha256();
-        String presented = LinkSecurity.peerFingerprint(ctx);
-        if (!pinned.isEmpty() && !pinned.equals(presented)) {
-            return "the certificate of \"" + l.config.symbol() + "\" is not the one pinned on " + symbol;
-        }
-        return null;
+        // Pinned in this row or approved as this partner: a monitor's or an operator's certificate,
+        // or another partner's, never passes for a server from this row's address.
+        return node.security().partnerRefusal(LinkSecurity.peerFingerprint(ctx), l.config, symbol);
     }
 }

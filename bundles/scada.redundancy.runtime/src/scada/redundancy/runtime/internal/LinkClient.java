@@ -30,6 +30,8 @@ public final class LinkClient {
     private final SslContext ssl;
     private final String bindAddress;
     private final int timeoutMs;
+    /** How often {@link #follow} asks for the status again (a server closes a monitor idle for 10 minutes). */
+    static final long FOLLOW_REFRESH_MS = TimeUnit.MINUTES.toMillis(2);
 
     /**
      * @param bindAddress the local address to connect from, or null for any
@@ -99,8 +101,12 @@ public final class LinkClient {
      */
     public AutoCloseable follow(InetSocketAddress remote, Hello hello, Consumer<String> onStatus, Consumer<String> onEnd) {
         CompletableFuture<io.netty.channel.Channel> channel = new CompletableFuture<>();
+        // onEnd hears the first reason only: a REJECT's words, not the close that follows it.
+        CompletableFuture<String> ended = new CompletableFuture<>();
+        ended.thenAccept(onEnd);
         ChannelFuture f = connect(remote, new ChannelInboundHandlerAdapter() {
             private boolean welcomed;
+            private io.netty.util.concurrent.ScheduledFuture<?> refresh;
 
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -116,28 +122,35 @@ public final class LinkClient {
                 if (frame.type() == FrameType.WELCOME) {
                     welcomed = true;
                     ctx.writeAndFlush(Frame.empty(FrameType.STATUS_REQUEST));
+                    // Pushes are not requests: a server closes a monitor that asks nothing for a
+                    // long time (10 minutes), so a follower asks again now and then.
+                    refresh = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(Frame.empty(FrameType.STATUS_REQUEST)),
+                            FOLLOW_REFRESH_MS, FOLLOW_REFRESH_MS, TimeUnit.MILLISECONDS);
                 } else if (frame.type() == FrameType.STATUS) {
                     onStatus.accept(new String(frame.payload(), StandardCharsets.UTF_8));
                 } else if (frame.type() == FrameType.REJECT) {
-                    onEnd.accept(rejection(frame).detail());
+                    ended.complete(rejection(frame).detail());
                     ctx.close();
                 }
             }
 
             @Override
             public void channelInactive(ChannelHandlerContext ctx) {
-                onEnd.accept(welcomed ? "the connection to the runtime was lost" : "the runtime closed the connection");
+                if (refresh != null) {
+                    refresh.cancel(false);
+                }
+                ended.complete(welcomed ? "the connection to the runtime was lost" : "the runtime closed the connection");
             }
 
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                onEnd.accept(failed(cause).detail());
+                ended.complete(failed(cause).detail());
                 ctx.close();
             }
         });
         f.addListener((ChannelFutureListener) done -> {
             if (!done.isSuccess()) {
-                onEnd.accept(failed(done.cause()).detail());
+                ended.complete(failed(done.cause()).detail());
             }
         });
         channel.complete(f.channel());
@@ -197,9 +210,12 @@ public final class LinkClient {
             @Override
             public void channelInactive(ChannelHandlerContext ctx) {
                 if (finished.complete(null)) {
-                    onFailure.accept(ConnectResult.failed(Failure.NOT_A_REDUNDANCY_SERVER,
-                            remote + " closed the connection before the handshake finished: it is not a redundancy "
-                                    + "server, or it does not trust this side's certificate"));
+                    onFailure.accept(welcome != null
+                            ? ConnectResult.failed(Failure.NOT_A_REDUNDANCY_SERVER, remote
+                                    + " closed the connection without answering (it sent no REJECT with a reason)")
+                            : ConnectResult.failed(Failure.NOT_A_REDUNDANCY_SERVER,
+                                    remote + " closed the connection before the handshake finished: it is not a redundancy "
+                                            + "server, or it does not trust this side's certificate"));
                 }
             }
 

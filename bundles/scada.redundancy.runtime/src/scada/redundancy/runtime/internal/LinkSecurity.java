@@ -2,7 +2,6 @@ package scada.redundancy.runtime.internal;
 
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -17,21 +16,34 @@ import scada.redundancy.model.Partner;
 import scada.redundancy.model.RedundancyConfiguration;
 import scada.redundancy.runtime.tls.LinkIdentity;
 import scada.redundancy.runtime.tls.PinnedTrust;
+import scada.redundancy.runtime.tls.RefusedCertificates;
 import scada.redundancy.runtime.tls.TrustStore;
+import scada.redundancy.runtime.tls.TrustStore.Approvals;
 
 /**
- * Who this server is on the link and whom it trusts: its identity, the TLS contexts, the
- * fingerprints pinned in the configuration or approved by an operator, and the certificates it
- * refused (for the status).
+ * Who this server is on the link, whom it trusts and for what: its identity, the TLS contexts,
+ * the fingerprints pinned in the configuration or approved by an operator with a role (partner
+ * with a Symbol, monitor, operator), and the certificates it refused (for the status).
+ *
+ * <p>TLS lets through every certificate that is pinned, approved in any role, or our own; what a
+ * connection may then do is decided by its certificate's role when it says HELLO and asks for
+ * something (see {@link InboundHandler}). Our own certificate is an operator's (a command run
+ * with the server's data directory); it is a partner only where a partner row pins it.
  */
 final class LinkSecurity {
     private final LinkIdentity identity;
     private final TrustStore trustStore;
     private final SslContext serverSsl;
     private final SslContext clientSsl;
+    /** Pinned in the configuration, and our own. */
     private volatile Set<String> trusted = Set.of();
-    /** Refused fingerprints, in the order first seen; loop-owned (see {@link #refused}). */
-    private final Set<String> refused = new LinkedHashSet<>();
+    /**
+     * The approvals as the latest TLS handshake read them (on an I/O thread): a connection's HELLO
+     * is decided on the loop with what its own handshake read, and the loop never reads the file.
+     */
+    private volatile Approvals approvals;
+    /** The newest refused certificates and their count; loop-owned. */
+    private final RefusedCertificates refused = new RefusedCertificates();
 
     /**
      * @param onRefused told (on a TLS thread) of every certificate refused; must hand it to the loop
@@ -40,6 +52,7 @@ final class LinkSecurity {
             throws java.io.IOException {
         this.identity = LinkIdentity.loadOrCreate(dataDir, commonName);
         this.trustStore = new TrustStore(dataDir);
+        this.approvals = trustStore.approvals();
         trustConfigured(config);
         PinnedTrust trust = new PinnedTrust(this::trustedNow, onRefused);
         try {
@@ -66,13 +79,70 @@ final class LinkSecurity {
 
     /** Asked at every TLS handshake: an approval with {@code trust} counts at once, without a restart. */
     private Set<String> trustedNow() {
-        Set<String> approved = trustStore.approved(); // re-read only when the file changed
-        if (approved.isEmpty()) {
+        Approvals read = trustStore.approvals(); // re-read only when the file changed
+        approvals = read;
+        return trustedSnapshot(read);
+    }
+
+    private Set<String> trustedSnapshot(Approvals read) {
+        if (read.fingerprints().isEmpty()) {
             return trusted;
         }
         Set<String> all = new HashSet<>(trusted);
-        all.addAll(approved);
+        all.addAll(read.fingerprints());
         return all;
+    }
+
+    /** Every certificate TLS lets through now (as the latest handshake read the approvals). */
+    Set<String> trustedSnapshot() {
+        return trustedSnapshot(approvals);
+    }
+
+    /** May read the status: approved as monitor or operator, or our own. */
+    boolean mayMonitor(String fingerprint) {
+        return fingerprint.equals(identity.fingerprint()) || approvals.monitor(fingerprint);
+    }
+
+    /** May act (try-connect, verify, hand-over): approved as operator, or our own. */
+    boolean mayOperate(String fingerprint) {
+        return fingerprint.equals(identity.fingerprint()) || approvals.operator(fingerprint);
+    }
+
+    /** A partner's certificate: pinned in a partner row, or approved as the partner of a row of {@code config}. */
+    boolean isPartner(String fingerprint, RedundancyConfiguration config) {
+        Approvals read = approvals;
+        return !fingerprint.isEmpty() && config.partners().stream().anyMatch(
+                p -> p.normalizedCertificateSha256().equals(fingerprint) || read.partner(fingerprint, p.symbol()));
+    }
+
+    /**
+     * Why a connection presenting {@code fingerprint} is not the partner of {@code row}, or null
+     * when it is: pinned in that row, or approved as partner with that row's Symbol. A
+     * certificate approved only as monitor or operator is never a server.
+     */
+    String partnerRefusal(String fingerprint, Partner row, String mySymbol) {
+        String pinned = row.normalizedCertificateSha256();
+        if (!fingerprint.isEmpty() && (pinned.equals(fingerprint) || approvals.partner(fingerprint, row.symbol()))) {
+            return null;
+        }
+        String roles = approvals.describe(fingerprint);
+        String approvedAs = fingerprint.equals(identity.fingerprint()) ? "it is " + mySymbol + "'s own certificate"
+                : "nothing".equals(roles) ? "it is not approved there" : "it is approved there as " + roles;
+        return "the certificate SHA-256 " + fingerprint + " is not \"" + row.symbol() + "\"'s on " + mySymbol + " ("
+                + approvedAs + "): pin it in the partner row" + (pinned.isEmpty() ? "" : " instead of " + pinned)
+                + " or approve it with: scada-redundancy trust --data DIR --as partner --symbol " + row.symbol() + " "
+                + fingerprint;
+    }
+
+    /** The roles of a certificate in words, for a REJECT's reason. */
+    String describe(String fingerprint) {
+        return fingerprint.equals(identity.fingerprint()) ? "this server's own certificate"
+                : "approved as " + approvals.describe(fingerprint);
+    }
+
+    /** How many approvals are old lines without a role (they still grant every role). */
+    int approvalsWithoutRole() {
+        return approvals.withoutRole();
     }
 
     /** The fingerprints trusted by configuration: the partners' pinned ones and our own. */
@@ -87,12 +157,8 @@ final class LinkSecurity {
         trusted = Set.copyOf(set);
     }
 
-    /** On the loop: remembers a refused certificate; true the first time it is seen. */
-    boolean refused(String fingerprint) {
-        return refused.add(fingerprint);
-    }
-
-    Set<String> refusedFingerprints() {
+    /** The refused certificates; loop-owned (see {@link StatusBoard#certificateRefused}). */
+    RefusedCertificates refused() {
         return refused;
     }
 

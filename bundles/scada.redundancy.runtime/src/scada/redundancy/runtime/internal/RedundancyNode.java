@@ -179,11 +179,7 @@ public final class RedundancyNode {
     }
 
     private void certificateRefused(String fingerprint) {
-        if (security.refused(fingerprint)) {
-            log("refused a link certificate that is not trusted: SHA-256 " + fingerprint
-                    + " (approve it with: scada-redundancy trust --data DIR " + fingerprint + ")");
-            board.changed();
-        }
+        board.certificateRefused(fingerprint);
     }
 
     // =====================================================================================

@@ -5,25 +5,41 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import scada.redundancy.model.Partner;
 import scada.redundancy.model.RedundancyConfiguration;
 import scada.redundancy.runtime.PartnerStatus;
 import scada.redundancy.runtime.RedundancyStatus;
 import scada.redundancy.runtime.Role;
 import scada.redundancy.runtime.client.StatusJson;
+import scada.redundancy.runtime.tls.RefusedCertificates;
 
 /**
  * The status: built from the node's rooms on the loop, coalesced into one notification per loop
  * turn, handed to the status listeners and pushed to the connected monitoring clients. The last
  * one built is kept for callers when the loop does not answer in time.
+ *
+ * <p>A monitor gets a push only while its connection is writable: one that does not read gets
+ * nothing more queued, and its connection closes itself (see {@link InboundHandler}). The refused
+ * certificates are a bounded list whatever a scanner does (see {@link RefusedCertificates}).
  */
 final class StatusBoard {
+    /**
+     * Set on a monitor's connection when a status was due while it was not writable: it gets the
+     * latest one when it is writable again (see {@link InboundHandler}). Loop-owned.
+     */
+    static final AttributeKey<Boolean> STATUS_OWED = AttributeKey.valueOf("duplex.statusOwed");
+    /** How often the strangers refused without a log line of their own are summed up in one. */
+    static final long REFUSED_SUMMARY_MS = TimeUnit.MINUTES.toMillis(1);
+
     private final RedundancyNode node;
     private final Set<Channel> monitors = new HashSet<>();
     private boolean flushQueued;
+    private ScheduledFuture<?> refusedSummary;
     private volatile RedundancyStatus last;
 
     StatusBoard(RedundancyNode node) {
@@ -51,6 +67,31 @@ final class StatusBoard {
         }
     }
 
+    /**
+     * On the loop: a TLS handshake refused a certificate nobody approved. The list keeps the
+     * newest few and a count; the log names at most one new stranger a second and sums up the
+     * others once a minute.
+     */
+    void certificateRefused(String fingerprint) {
+        RefusedCertificates refused = node.security().refused();
+        if (!refused.add(fingerprint)) {
+            return; // a stranger listed already: nothing the status shows changed
+        }
+        String line = refused.logLine(fingerprint);
+        if (line != null) {
+            node.log(line);
+        } else if (refusedSummary == null) {
+            refusedSummary = node.loop().schedule(() -> {
+                refusedSummary = null;
+                String summary = refused.quietSummary();
+                if (summary != null) {
+                    node.log(summary);
+                }
+            }, REFUSED_SUMMARY_MS, TimeUnit.MILLISECONDS);
+        }
+        changed();
+    }
+
     /** Something a status shows changed: one notification per loop turn, however many changes. */
     void changed() {
         if (flushQueued) {
@@ -65,7 +106,10 @@ final class StatusBoard {
                 byte[] json = StatusJson.toJson(status).getBytes(StandardCharsets.UTF_8);
                 for (Channel m : monitors) {
                     if (m.isWritable()) {
+                        m.attr(STATUS_OWED).set(Boolean.FALSE);
                         m.writeAndFlush(new Frame(FrameType.STATUS, json));
+                    } else {
+                        m.attr(STATUS_OWED).set(Boolean.TRUE); // it does not read: nothing more queued for it
                     }
                 }
             }
@@ -114,9 +158,16 @@ final class StatusBoard {
         if (!state.notApplied().isEmpty()) {
             notes.add(state.notApplied());
         }
-        Set<String> refused = node.security().refusedFingerprints();
-        if (!refused.isEmpty()) {
-            notes.add("refused untrusted link certificate(s): " + String.join(", ", refused));
+        RefusedCertificates refused = node.security().refused();
+        refused.approved(node.security().trustedSnapshot()); // approved since: no longer waiting
+        if (refused.count() > 0) {
+            notes.add(refused.summary());
+        }
+        int withoutRole = node.security().approvalsWithoutRole();
+        if (withoutRole > 0) {
+            notes.add(withoutRole + (withoutRole == 1 ? " approval has" : " approvals have") + " no role ("
+                    + scada.redundancy.runtime.tls.TrustStore.FILE + "): approve "
+                    + (withoutRole == 1 ? "it" : "them") + " again with --as partner|monitor|operator");
         }
         String note = String.join("; ", notes);
         RedundancyStatus status = new RedundancyStatus(state.symbol(),

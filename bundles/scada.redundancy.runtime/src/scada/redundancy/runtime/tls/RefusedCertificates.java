@@ -161,6 +161,6 @@ public final class RefusedCertificates {
     }
 
     private static String approveHint(String fingerprint) {
-        return "scada-redundancy trust --data DIR " + fingerprint;
+        return "scada-redundancy trust --data DIR --as partner --symbol SYMBOL|monitor|operator " + fingerprint;
     }
 }

@@ -48,7 +48,7 @@ public class RefusedCertificatesTest {
         String summary = refused.summary();
         assertTrue(summary.length() + " chars: " + summary, summary.length() < 1024);
         assertTrue(summary, summary.startsWith("20000 untrusted link certificates refused (newest: " + fingerprint(19_999) + ", "));
-        assertTrue(summary, summary.endsWith("; approve one with: scada-redundancy trust --data DIR FINGERPRINT"));
+        assertTrue(summary, summary.endsWith("; approve one with: scada-redundancy trust --data DIR --as partner --symbol SYMBOL|monitor|operator FINGERPRINT"));
         assertEquals("20 s of strangers: one log line a second", 20, logged);
         String quiet = refused.quietSummary();
         assertTrue(quiet, quiet.startsWith("refused 19980 more untrusted link certificates without a log line each"));
@@ -64,11 +64,11 @@ public class RefusedCertificatesTest {
         assertEquals(List.of(fingerprint(1), fingerprint(2)),
                 refused.newest().stream().map(RefusedCertificates.Refusal::fingerprint).toList());
         assertEquals("2 untrusted link certificates refused (" + fingerprint(1) + ", " + fingerprint(2)
-                + "); approve one with: scada-redundancy trust --data DIR FINGERPRINT", refused.summary());
+                + "); approve one with: scada-redundancy trust --data DIR --as partner --symbol SYMBOL|monitor|operator FINGERPRINT", refused.summary());
         assertNotNull(refused.logLine(fingerprint(1)));
         assertNull("within a second of the last line", refused.logLine(fingerprint(2)));
         nanos += RefusedCertificates.LOG_INTERVAL_NANOS;
-        assertTrue(refused.logLine(fingerprint(2)).contains("scada-redundancy trust --data DIR " + fingerprint(2)));
+        assertTrue(refused.logLine(fingerprint(2)).contains("scada-redundancy trust --data DIR --as partner --symbol SYMBOL|monitor|operator " + fingerprint(2)));
     }
 
     @Test
