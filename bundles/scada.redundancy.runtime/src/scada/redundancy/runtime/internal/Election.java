@@ -338,12 +338,15 @@ final class Election {
     private void diskFailed(long term, Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
+        if (state.stopping()) {
+            return; // the writer stopped with the node
+        }
         if (!diskFailed) {
             diskFailed = true;
-            node.log("ERROR cannot store term " + term + " in " + node.settings().dataDir() + ": " + cause.getMessage()
+            node.log("ERROR cannot store term " + term + " in " + node.settings().dataDir() + ": " + LinkChannels.describe(cause)
                     + "; this server shows Fault and is not elected until it can (check the disk: full, read-only?)");
             node.reportHealth(DISK_SOURCE, 100, "cannot store its term in " + node.settings().dataDir() + ": "
-                    + cause.getMessage());
+                    + LinkChannels.describe(cause));
             node.loop().schedule(this::retryDisk, DISK_RETRY_MS, TimeUnit.MILLISECONDS);
         }
     }
@@ -447,6 +450,9 @@ final class Election {
         }
         boolean wasPrimary = link.reportedRole == Role.PRIMARY;
         link.alive = false;
+        if (cause == RoleChangeCause.TIMEOUT) {
+            link.abandonConnections();
+        }
         link.updateSendable();
         link.lostDetectedMillis = System.currentTimeMillis();
         node.log("lost " + link.config.symbol() + (wasPrimary ? " (the primary)" : "") + ": " + why);

@@ -58,6 +58,14 @@ final class OutboundHandler extends ChannelInboundHandlerAdapter {
                 throw new ProtocolException(LinkProtocol.versionMismatch(welcome));
             }
             link.protocol = version;
+            String presented = LinkSecurity.peerFingerprint(ctx);
+            String notThePartner = node.security().partnerRefusal(presented, link.config, node.state().symbol());
+            if (notThePartner != null) {
+                // TLS trusts any approved certificate; only the partner's own may answer as that partner.
+                failure = new javax.net.ssl.SSLHandshakeException(notThePartner); // reported as the Fault's reason
+                ctx.close();
+                return;
+            }
             welcomed = true;
             link.contact(System.nanoTime());
             link.reportedTerm = Math.max(link.reportedTerm, welcome.term());

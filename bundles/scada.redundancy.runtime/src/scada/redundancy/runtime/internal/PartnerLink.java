@@ -180,7 +180,10 @@ final class PartnerLink {
             setFault("no connection after " + config.retryCount() + (config.retryCount() == 1 ? " retry" : " retries")
                     + " (" + why + ")", false);
         }
-        scheduleReconnect(fault ? Math.max(SLOW_RETRY_MIN_MS, 10L * config.timeoutMs()) : config.periodMs());
+        // A primary keeps trying every Period even after Fault: the silent partner may be a second
+        // primary behind a cut cable, and the split must end as soon as the cable is back.
+        boolean slow = fault && node.state().role() != Role.PRIMARY;
+        scheduleReconnect(slow ? Math.max(SLOW_RETRY_MIN_MS, 10L * config.timeoutMs()) : config.periodMs());
         node.board().changed();
     }
 
@@ -307,6 +310,20 @@ final class PartnerLink {
             // a link restart (configuration change) is no loss: it reconnects, and Timeout still guards
         } else if (alive) {
             probeForCrash();
+        }
+    }
+
+    /**
+     * The partner was silent for its Timeout: its connections are as good as dead (a cut cable
+     * leaves them open, and TCP would retry into them with ever longer pauses). Closed, so that
+     * fresh connections are tried every Period and the first one through after a heal carries the
+     * news at once.
+     */
+    void abandonConnections() {
+        for (Channel ch : new Channel[] { outbound, inbound }) {
+            if (ch != null) {
+                ch.close();
+            }
         }
     }
 
@@ -487,7 +504,9 @@ final class PartnerLink {
         }
         updateSendable();
         if (alive && old.lastHeardNanos >= 0) {
-            lastHeardNanos = old.lastHeardNanos;
+            // A row switched on again: what was kept while it was off gets a full Timeout from now
+            // to be confirmed or refuted, not one counted from the last heartbeat before it went off.
+            lastHeardNanos = old.config.activate() ? old.lastHeardNanos : System.nanoTime();
             long left = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs()) - (System.nanoTime() - lastHeardNanos);
             armSilence(Math.max(0, left));
         }

@@ -54,7 +54,7 @@ final class TermDisk implements AutoCloseable {
                         }
                     });
                 } catch (RejectedExecutionException stopping) {
-                    done.cancel(false);
+                    // the node stopped meanwhile: nobody waits for this result any more
                 }
             });
         } catch (RejectedExecutionException e) {

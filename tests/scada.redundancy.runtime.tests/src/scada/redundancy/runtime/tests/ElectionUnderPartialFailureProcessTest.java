@@ -100,6 +100,33 @@ public class ElectionUnderPartialFailureProcessTest {
         return set.server(server).await(set.monitor(), condition, SOON, what);
     }
 
+    /** Follows the status at {@code at} (a server's new endpoint) until {@code condition} holds (bounded). */
+    private RedundancyStatus awaitAt(InetSocketAddress at, java.util.function.Predicate<RedundancyStatus> condition,
+            String what) throws Exception {
+        long deadline = System.nanoTime() + SOON.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.concurrent.CompletableFuture<RedundancyStatus> met = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<String> ended = new java.util.concurrent.CompletableFuture<>();
+            try (AutoCloseable sub = set.monitor().follow(at, x -> {
+                if (condition.test(x)) {
+                    met.complete(x);
+                }
+            }, ended::complete)) {
+                java.util.concurrent.CompletableFuture.anyOf(met, ended)
+                        .get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (met.isDone()) {
+                    return met.get();
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                break;
+            }
+            // the subscription ended (the server was still moving to the new port): follow again, bounded
+            java.util.concurrent.CompletableFuture.runAsync(() -> { },
+                    java.util.concurrent.CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS)).join();
+        }
+        throw new AssertionError("not " + what + " at " + at + " within " + SOON.toMillis() + " ms");
+    }
+
     private static RoleChange lastTo(RedundancyStatus s, Role role) {
         return s.roleChanges().stream().filter(c -> c.to() == role).reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError(s.symbol() + " never became " + role + ": " + s.roleChanges()));
@@ -201,9 +228,9 @@ public class ElectionUnderPartialFailureProcessTest {
         int next = RedundancySet.freePort(List.of(set.address(0), set.address(1)));
         set.reconfigure(primary, c -> withPort(c, next));
         set.reconfigure(backup, c -> withPort(c, next));
-        await(primary, s -> s.address().endsWith(":" + next) && s.partners().get(0).connected(),
+        InetSocketAddress moved = new InetSocketAddress(set.address(primary), next);
+        RedundancyStatus s = awaitAt(moved, x -> x.partners().get(0).connected(),
                 "the primary listens on the new port and its partner is back");
-        RedundancyStatus s = set.status(primary);
         assertEquals("a reload never fails over", Role.PRIMARY, s.role());
         assertEquals(term, s.term());
         assertTrue("no role change since the start: " + s.roleChanges(),
@@ -218,7 +245,7 @@ public class ElectionUnderPartialFailureProcessTest {
     @Test
     public void aBackupThatCannotStoreItsTermIsElectedAround() throws Exception {
         assertEquals(0, startStable(builder(3).build()));
-        Path blocker = set.server(1).data().resolve("term.tmp");
+        Path blocker = set.server(1).data().resolve(".term.tmp"); // the term store's temporary file
         Files.createDirectories(blocker.resolve("not-a-file")); // the write of term.tmp fails, even for root
         set.server(0).kill();
         RedundancyStatus c = await(2, s -> s.role() == Role.PRIMARY, "SCADA-C takes over around SCADA-B");
@@ -241,7 +268,7 @@ public class ElectionUnderPartialFailureProcessTest {
         assertEquals(0, startStable(builder(2).relayed(0, 1).build()));
         set.cut(0, 1);
         await(1, s -> s.role() == Role.PRIMARY, "split brain: SCADA-B primary in a higher term");
-        Files.createDirectories(set.server(0).data().resolve("term.tmp").resolve("not-a-file"));
+        Files.createDirectories(set.server(0).data().resolve(".term.tmp").resolve("not-a-file"));
         set.mend(0, 1);
         RedundancyStatus a = await(0, s -> s.role() != Role.PRIMARY, "SCADA-A steps down although its disk fails");
         assertEquals(RoleChangeCause.HIGHER_TERM, a.roleChanges().stream().filter(ch -> ch.from() == Role.PRIMARY)
