@@ -27,7 +27,8 @@ import scada.redundancy.runtime.tls.LinkIdentity;
 /**
  * {@code server}: checks the configuration and the options, then gives the shell script the exact
  * command that starts the headless server (Equinox + Felix SCR + the runtime bundle), which the
- * script runs with {@code exec}: the server is one process that stops cleanly on SIGTERM.
+ * script runs with {@code exec}: the server is one process that stops cleanly on SIGTERM. Its
+ * main class is {@link ServerLauncher}, which owns the process and its exit code.
  */
 @Command(name = "server", description = "Start a headless redundancy server.")
 final class ServerCommand implements Callable<Integer> {
@@ -134,19 +135,22 @@ final class ServerCommand implements Callable<Integer> {
         cmd.add("-Dosgi.noShutdown=true");
         cmd.add("-Dosgi.install.area=" + product);
         cmd.add("-Dosgi.configuration.area=" + area);
-        cmd.add("-jar");
-        cmd.add(launcher(product).toString());
+        Path framework = plugin(product, "org.eclipse.osgi_*.jar");
+        cmd.add("-Dosgi.framework=" + framework.toUri());
+        // The framework and the launcher's own class only: the bundles load from the framework.
+        cmd.add("-cp");
+        cmd.add(framework + java.io.File.pathSeparator + plugin(product, "scada.redundancy.cli_*.jar"));
+        cmd.add(ServerLauncher.class.getName());
         return cmd;
     }
 
-    private static Path launcher(Path product) throws IOException {
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(product.resolve("plugins"),
-                "org.eclipse.equinox.launcher_*.jar")) {
+    private static Path plugin(Path product, String glob) throws IOException {
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(product.resolve("plugins"), glob)) {
             for (Path jar : jars) {
                 return jar;
             }
         }
-        throw new IOException(product + "/plugins has no org.eclipse.equinox.launcher: rebuild the product");
+        throw new IOException(product + "/plugins has no " + glob + ": rebuild the product");
     }
 
     private static String escape(String path) {

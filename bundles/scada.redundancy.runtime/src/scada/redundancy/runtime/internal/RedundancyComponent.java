@@ -1,7 +1,6 @@
 package scada.redundancy.runtime.internal;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -9,12 +8,12 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -48,11 +47,23 @@ import scada.redundancy.runtime.VerifyResult;
  * <p>
  * Role changes reach the {@link PrimaryRole} service and {@link RoleListener}s through
  * {@link RoleServices}, channel messages reach {@link ChannelListener}s through
- * {@link ChannelDispatch}: never on the link's thread, and no listener holds up another.
+ * {@link ChannelDispatch}: never on the link's thread, and no listener holds up another. Log
+ * lines go out through a {@link LogWriter}, so output that nobody reads never stops the
+ * redundancy loop; a {@link LoopFence} withdraws PrimaryRole when that loop stalls.
+ * <p>
+ * The launcher owns the process: when the node cannot start and {@code duplex.exitOnError} is
+ * set, the component logs the ERROR, sets the system property {@value #EXIT_CODE_PROPERTY} to
+ * {@value #START_FAILED} and stops the framework; the launcher exits with that code.
  */
 @Component(immediate = true)
 public final class RedundancyComponent {
-    private static final PrintStream OUT = System.out;
+    /** The system property through which the launcher learns the exit code (see ServerLauncher in the CLI). */
+    static final String EXIT_CODE_PROPERTY = "duplex.exitCode";
+    /** The exit code of a server that could not start. */
+    static final int START_FAILED = 3;
+    /** Lines waiting for standard output; beyond this many they are dropped and counted. */
+    static final int LOG_LINES_QUEUED = 10_000;
+    private static final LogWriter LOG = new LogWriter(System.out, LOG_LINES_QUEUED, "duplex-log");
 
     /** Channel messages and wake-ups, one lane per channel (see ChannelDispatch). */
     private final ChannelDispatch channels = new ChannelDispatch(RedundancyComponent::log);
@@ -60,6 +71,7 @@ public final class RedundancyComponent {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private BundleContext context;
     private RedundancyNode node;
+    private LoopFence fence;
     private ServiceRegistration<RedundancyService> serviceRegistration;
     private ServiceRegistration<PartnerChannels> channelsRegistration;
     private ServiceRegistration<HealthReporter> healthRegistration;
@@ -86,11 +98,11 @@ public final class RedundancyComponent {
         } catch (ConfigurationReadException | IOException | IllegalArgumentException e) {
             log("ERROR " + e.getMessage());
             if (Boolean.parseBoolean(context.getProperty("duplex.exitOnError"))) {
-                OUT.flush();
-                Runtime.getRuntime().halt(3); // a server that cannot do its job must not look alive
+                stopFramework(context); // a server that cannot do its job must not look alive
             }
             return;
         }
+        fence = LoopFence.watch(node, roleServices, RedundancyComponent::log);
         Service service = new Service();
         serviceRegistration = context.registerService(RedundancyService.class, service, null);
         channelsRegistration = context.registerService(PartnerChannels.class, node::offer, null);
@@ -98,6 +110,24 @@ public final class RedundancyComponent {
         shutdownHook = new Thread(this::stop, "duplex-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         watch(configFile);
+    }
+
+    /**
+     * Asks the framework to stop with {@link #START_FAILED} for the launcher, on a thread of its own
+     * (the framework cannot stop from within this activation); the ERROR line is written first.
+     */
+    private static void stopFramework(BundleContext context) {
+        System.setProperty(EXIT_CODE_PROPERTY, Integer.toString(START_FAILED));
+        Thread t = new Thread(() -> {
+            LOG.drain(2000);
+            try {
+                context.getBundle(0).stop();
+            } catch (BundleException | IllegalStateException | SecurityException e) {
+                log("cannot stop the framework after the start failure: " + e.getMessage());
+            }
+        }, "duplex-stop-framework");
+        t.setDaemon(true);
+        t.start();
     }
 
     @Deactivate
@@ -119,10 +149,12 @@ public final class RedundancyComponent {
         if (node == null) { // idle: nothing was dispatched, but a listener may have made a lane
             channels.close();
             roleServices.close();
+            LOG.drain(1000);
             return;
         }
         log("stopping: " + node.status().symbol() + " hands over if it is primary");
         node.shutdown(Duration.ofSeconds(3));
+        fence.close(); // after the shutdown: a loop that stalls while handing over is still fenced
         if (watcher != null) {
             try {
                 watcher.close();
@@ -143,6 +175,7 @@ public final class RedundancyComponent {
         channels.close();
         roleServices.close();
         log("stopped");
+        LOG.drain(1000); // the JVM may end right after this (SIGTERM): the last lines go out first
     }
 
     /** Applies a changed configuration file without a restart; a bad file is reported and not applied. */
@@ -230,9 +263,9 @@ public final class RedundancyComponent {
         return v == null || v.isBlank() ? fallback : v;
     }
 
+    /** Returns at once: the line is written by the log's own thread, or dropped and counted. */
     static void log(String line) {
-        OUT.println(Instant.now() + " " + line);
-        OUT.flush();
+        LOG.log(line);
     }
 
     /** The node's news, handed to the dispatcher at once. */

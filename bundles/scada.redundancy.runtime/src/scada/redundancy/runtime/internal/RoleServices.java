@@ -46,6 +46,11 @@ import scada.redundancy.runtime.StatusListener;
  * A listener registered later first hears the current role as a change from itself, and the
  * latest status.
  * <p>
+ * <b>Fencing</b>: {@link #fence} withdraws PrimaryRole at once while the role is kept (the
+ * redundancy thread stalled, and a backup may soon take over); role changes are still followed
+ * meanwhile, but PrimaryRole stays away until {@link #unfence} puts the latest role back in force.
+ * Role listeners are not told: a fence is not a role change.
+ * <p>
  * After {@link #close} PrimaryRole is unregistered and everything else is ignored quietly.
  */
 final class RoleServices {
@@ -57,12 +62,16 @@ final class RoleServices {
     private final ThreadPoolExecutor follower;
     private final ThreadPoolExecutor lanes;
 
-    /** Guards {@link #target}, {@link #following} and {@link #closed}. */
+    /** Guards {@link #target}, {@link #following}, {@link #told}, {@link #fenced} and {@link #closed}. */
     private final Object followLock = new Object();
     /** The role PrimaryRole must reach next, or null when it is up to date. */
     private Target target;
     /** A follow task is queued or running. */
     private boolean following;
+    /** The latest role and term given to {@link #roleChanged}: what {@link #unfence} puts back in force. */
+    private Target told = new Target(Role.BACKUP, 0, null);
+    /** PrimaryRole is withheld whatever the role (see {@link #fence}). */
+    private boolean fenced;
     private volatile boolean closed;
 
     /** Touched on the follower thread only. */
@@ -102,16 +111,65 @@ final class RoleServices {
             // Roles not yet applied are replaced by this one and complete with it.
             done = target != null ? target.done : new CompletableFuture<>();
             target = new Target(role, term, done);
-            if (!following) {
-                following = true;
-                follower.execute(this::followLatest);
-            }
+            told = target;
+            followLater();
         }
         synchronized (fanOut) {
             current = change;
             roleLanes.values().forEach(lane -> lane.offer(change));
         }
         return done.copy();
+    }
+
+    /**
+     * Withdraws PrimaryRole at once if the latest role serves the plant, and keeps it withdrawn
+     * until {@link #unfence}: the redundancy thread has stalled and a backup may take over soon,
+     * so this server's role-aware services must stop acting now. Never blocks.
+     *
+     * @return null when the latest role does not serve the plant (nothing to withdraw; a backup
+     *         is never touched), else completes once PrimaryRole is gone
+     */
+    CompletionStage<Void> fence() {
+        synchronized (followLock) {
+            if (closed || fenced || !told.role().servesPlant()) {
+                return null;
+            }
+            fenced = true;
+            return reapplyLatest().copy();
+        }
+    }
+
+    /**
+     * Ends a fence: PrimaryRole follows the latest role again (registered if it still serves the
+     * plant after the stall, as the node decided meanwhile). Never blocks.
+     *
+     * @return false when there was no fence
+     */
+    boolean unfence() {
+        synchronized (followLock) {
+            if (closed || !fenced) {
+                return false;
+            }
+            fenced = false;
+            reapplyLatest();
+            return true;
+        }
+    }
+
+    /** Makes the follower apply the latest role again (with the fence as it is now). Under followLock. */
+    private CompletableFuture<Void> reapplyLatest() {
+        CompletableFuture<Void> done = target != null ? target.done : new CompletableFuture<>();
+        target = new Target(told.role(), told.term(), done);
+        followLater();
+        return done;
+    }
+
+    /** Queues the follow task unless it is queued or running. Under followLock. */
+    private void followLater() {
+        if (!following) {
+            following = true;
+            follower.execute(this::followLatest);
+        }
     }
 
     void statusChanged(RedundancyStatus status) {
@@ -176,6 +234,7 @@ final class RoleServices {
     private void followLatest() {
         while (true) {
             Target t;
+            boolean serve;
             synchronized (followLock) {
                 t = target;
                 target = null;
@@ -183,9 +242,10 @@ final class RoleServices {
                     following = false;
                     return;
                 }
+                serve = t.role().servesPlant() && !fenced;
             }
             try {
-                follow(t.role(), t.term());
+                follow(serve, t.role(), t.term());
             } catch (RuntimeException e) {
                 log.accept("PrimaryRole could not follow the role " + t.role().jsonName() + ": " + e);
             } finally {
@@ -194,11 +254,12 @@ final class RoleServices {
         }
     }
 
-    private void follow(Role role, long term) {
-        if (role.servesPlant() && primary == null) {
+    /** @param serve PrimaryRole must exist: the role serves the plant and no fence holds it back */
+    private void follow(boolean serve, Role role, long term) {
+        if (serve && primary == null) {
             primaryService = new PrimaryRoleService(role, term);
             primary = context.registerService(PrimaryRole.class, primaryService, primaryService.properties());
-        } else if (role.servesPlant() && (primaryService.role != role || primaryService.term != term)) {
+        } else if (serve && (primaryService.role != role || primaryService.term != term)) {
             // Still serving the plant (a skipped backup in between, or standalone <-> primary):
             // the services keep running and see the new term and role.
             primaryService.role = role;
@@ -208,7 +269,7 @@ final class RoleServices {
             } catch (IllegalStateException e) {
                 // already gone with the framework
             }
-        } else if (!role.servesPlant() && primary != null) {
+        } else if (!serve && primary != null) {
             try {
                 primary.unregister();
             } catch (IllegalStateException e) {
@@ -231,10 +292,7 @@ final class RoleServices {
             closed = true;
             CompletableFuture<Void> done = target != null ? target.done : new CompletableFuture<>();
             target = new Target(Role.BACKUP, 0, done);
-            if (!following) {
-                following = true;
-                follower.execute(this::followLatest);
-            }
+            followLater();
         }
         follower.shutdown();
         lanes.shutdown();
