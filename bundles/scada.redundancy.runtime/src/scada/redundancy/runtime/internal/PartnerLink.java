@@ -180,9 +180,10 @@ final class PartnerLink {
             setFault("no connection after " + config.retryCount() + (config.retryCount() == 1 ? " retry" : " retries")
                     + " (" + why + ")", false);
         }
-        // A primary keeps trying every Period even after Fault: the silent partner may be a second
-        // primary behind a cut cable, and the split must end as soon as the cable is back.
-        boolean slow = fault && node.state().role() != Role.PRIMARY;
+        // A primary keeps trying every Period even after Fault while the partner is silent but not
+        // proven down: it may be a second primary behind a cut cable, and the split must end as soon
+        // as the cable is back. A partner whose host refuses (nothing listens) is retried slowly.
+        boolean slow = fault && (node.state().role() != Role.PRIMARY || provenDown);
         scheduleReconnect(slow ? Math.max(SLOW_RETRY_MIN_MS, 10L * config.timeoutMs()) : config.periodMs());
         node.board().changed();
     }

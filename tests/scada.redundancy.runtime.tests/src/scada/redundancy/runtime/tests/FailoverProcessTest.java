@@ -295,7 +295,7 @@ public class FailoverProcessTest {
         assertTrue(a.partners().get(0).faultReason(), a.partners().get(0).faultReason().contains("authentication failed")
                 || a.partners().get(0).faultReason().contains("refused"));
         RedundancyStatus b = set.status(1);
-        assertTrue(b.note(), b.note().contains("refused untrusted link certificate"));
+        assertTrue(b.note(), b.note().contains("untrusted link certificate refused"));
     }
 
     @Test
