@@ -300,7 +300,11 @@ final class Election {
         long now = System.nanoTime();
         state.primarySince(now);
         state.starting(false);
-        long lastContactNanos = lostPrimary == null ? -1 : lostPrimary.lastContactNanos;
+        // From its last sign of life: its last frame; for a crash proven by a refused reconnect, the
+        // reset of its link (the moment it died). A Timeout counts from the last frame, and so does its record.
+        long lastContactNanos = lostPrimary == null ? -1
+                : cause == RoleChangeCause.CONNECTION_REFUSED && lostPrimary.resetNanos > lostPrimary.lastContactNanos
+                        ? lostPrimary.resetNanos : lostPrimary.lastContactNanos;
         long failoverMs = lastContactNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(now - lastContactNanos);
         changeRole(Role.PRIMARY, cause, peer, lostPrimary == null ? -1 : lostPrimary.lastHeartbeatMillis,
                 lostPrimary == null ? -1 : lostPrimary.lostDetectedMillis, failoverMs, detail);
@@ -381,11 +385,20 @@ final class Election {
 
     // ---- news from the links ----
 
-    void onHeartbeat(PartnerLink link, Heartbeat hb) throws ProtocolException {
-        if (hb.term() > state.term() + MAX_TERM_JUMP) {
-            throw new ProtocolException("heartbeat with term " + hb.term() + ", implausibly far above this server's term "
+    /**
+     * Refuses a term that no election could have produced: beyond {@link Heartbeat#MAX_TERM}, or
+     * more than {@link #MAX_TERM_JUMP} above this server's own (a buggy or hostile peer; a real
+     * set counts its elections, it does not leap).
+     */
+    void checkPlausible(long term, String what) throws ProtocolException {
+        if (term < 0 || term > Heartbeat.MAX_TERM || term > state.term() + MAX_TERM_JUMP) {
+            throw new ProtocolException(what + " with term " + term + ", implausible next to this server's term "
                     + state.term() + " (a buggy or hostile peer)");
         }
+    }
+
+    void onHeartbeat(PartnerLink link, Heartbeat hb) throws ProtocolException {
+        checkPlausible(hb.term(), "heartbeat");
         long now = System.nanoTime();
         boolean cameBack = !link.alive;
         link.heard(hb, now);
@@ -470,7 +483,8 @@ final class Election {
         }
     }
 
-    void onHandover(PartnerLink from, Handover h) {
+    void onHandover(PartnerLink from, Handover h) throws ProtocolException {
+        checkPlausible(h.term(), "HANDOVER");
         from.contact(System.nanoTime());
         if (h.term() > state.term() && PartnerLinks.key(h.successor()).equals(PartnerLinks.key(state.symbol()))) {
             if (state.role() == Role.BACKUP) {

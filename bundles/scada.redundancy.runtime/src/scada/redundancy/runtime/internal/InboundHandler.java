@@ -196,6 +196,7 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             link = node.links().get(hello.symbol());
+            node.election().checkPlausible(hello.term(), "HELLO");
             link.inboundAccepted(ctx.channel(), hello, version);
         } else if (LinkProtocol.KIND_MONITOR.equals(hello.kind())) {
             if (!node.security().mayMonitor(fingerprint)) {

@@ -68,6 +68,7 @@ final class OutboundHandler extends ChannelInboundHandlerAdapter {
             }
             welcomed = true;
             link.contact(System.nanoTime());
+            node.election().checkPlausible(welcome.term(), "WELCOME");
             link.reportedTerm = Math.max(link.reportedTerm, welcome.term());
             link.outboundWelcomed(welcome, LinkSecurity.peerFingerprint(ctx));
         }

@@ -43,6 +43,8 @@ final class PartnerLink {
     long lastHeartbeatMillis = -1;
     long lastContactNanos = -1;
     long lostDetectedMillis = -1;
+    /** When its link was last reset without a goodbye: the moment a crashed process died. */
+    long resetNanos = -1;
     Role reportedRole;
     long reportedTerm = -1;
     /** The last term in which the partner was primary, from its heartbeats. */
@@ -343,6 +345,7 @@ final class PartnerLink {
             return;
         }
         crashProbeRunning = true;
+        resetNanos = System.nanoTime();
         probe(1);
     }
 

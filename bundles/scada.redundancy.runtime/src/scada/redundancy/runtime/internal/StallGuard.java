@@ -22,6 +22,7 @@ final class StallGuard {
     /** Until then no silence is believed and no election held: buffered heartbeats are read first. */
     private long graceUntilNanos;
     private boolean evaluateAfterGrace;
+    private final LoopLateness lateness = new LoopLateness();
 
     StallGuard(RedundancyNode node) {
         this.node = node;
@@ -39,6 +40,7 @@ final class StallGuard {
             long now = System.nanoTime();
             long lateMs = TimeUnit.NANOSECONDS.toMillis(now - lastTickNanos) - tickMs;
             lastTickNanos = now;
+            lateness.record(lateMs);
             if (lateMs >= tickMs && !inGrace()) {
                 onStall(lateMs);
             }
@@ -80,6 +82,11 @@ final class StallGuard {
 
     boolean inGrace() {
         return graceUntilNanos != 0 && System.nanoTime() - graceUntilNanos < 0;
+    }
+
+    /** How late the loop ran its ticks so far (the benchmark's measure of redundancy-thread stalls). */
+    LoopLateness.Snapshot lateness() {
+        return lateness.snapshot();
     }
 
     long graceLeftNanos(long now) {
