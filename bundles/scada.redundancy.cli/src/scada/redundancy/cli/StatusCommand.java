@@ -74,7 +74,10 @@ final class StatusCommand implements Callable<Integer> {
     static void print(RedundancyStatus s, PrintWriter out) {
         out.printf("%s  %s  term %d  %s  connected %s  clients %d  health %d  %s%s%n", s.symbol(),
                 s.role().jsonName().toUpperCase(java.util.Locale.ROOT), s.term(), s.address(), s.connectedServer(),
-                s.connectedClients(), s.health(), s.verified(), s.starting() ? "  (starting)" : "");
+                s.connectedClients(), s.health(), s.verified().jsonName(), s.starting() ? "  (starting)" : "");
+        if (!PartnerStatus.NOT_INSTALLED.equals(s.database())) { // DB sync (or another contribution) is installed
+            out.println("database: " + s.database());
+        }
         if (!s.note().isEmpty()) {
             out.println("note: " + s.note());
         }
@@ -82,12 +85,13 @@ final class StatusCommand implements Callable<Integer> {
                 "Primary", "Fault", "Role", "Term", "Heartbeat", "RTT ms", "Verified");
         for (PartnerStatus p : s.partners()) {
             out.printf("%-3d %-14s %-22s %-9s %-7s %-5s %-10s %-5s %-12s %-8s %s%s%n", p.no(), p.symbol(), p.address(),
-                    yes(p.connected()), yes(p.isPrimary()), yes(p.fault()), p.activate() ? p.role() : "(off)",
+                    yes(p.connected()), yes(p.isPrimary()), yes(p.fault()), p.activate() ? p.role().jsonName() : "(off)",
                     p.term() < 0 ? "-" : String.valueOf(p.term()),
                     p.lastHeartbeatAgeMs() < 0 ? "never" : p.lastHeartbeatAgeMs() + " ms ago",
-                    p.rttMs() < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.2f", p.rttMs()), p.verified(),
+                    p.rttMs() < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.2f", p.rttMs()), p.verified().jsonName(),
                     (p.fault() ? "  fault: " + p.faultReason() : "")
-                            + (p.nextRetryInMs() >= 0 ? "  (next retry in " + (p.nextRetryInMs() + 999) / 1000 + " s)" : ""));
+                            + (p.nextRetryInMs() >= 0 ? "  (next retry in " + (p.nextRetryInMs() + 999) / 1000 + " s)" : "")
+                            + (PartnerStatus.NOT_INSTALLED.equals(p.database()) ? "" : "  database: " + p.database()));
         }
         if (!s.roleChanges().isEmpty()) {
             out.println("Role changes (oldest first):");

@@ -11,11 +11,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import scada.redundancy.runtime.PartnerRole;
 import scada.redundancy.runtime.PartnerStatus;
 import scada.redundancy.runtime.RedundancyStatus;
 import scada.redundancy.runtime.Role;
 import scada.redundancy.runtime.RoleChange;
 import scada.redundancy.runtime.RoleChangeCause;
+import scada.redundancy.runtime.Verification;
 
 /**
  * The status as one JSON object, for scripts ({@code status --json}), monitoring clients and the
@@ -39,9 +41,11 @@ public final class StatusJson {
         o.put("connectedServer", s.connectedServer());
         o.put("connectedClients", s.connectedClients());
         o.put("database", s.database());
-        o.put("verified", s.verified());
+        o.put("verified", s.verified().jsonName());
         o.put("fingerprint", s.fingerprint());
         o.put("note", s.note());
+        ArrayNode contributors = o.putArray("contributors");
+        s.contributors().forEach(contributors::add);
         ArrayNode partners = o.putArray("partners");
         for (PartnerStatus p : s.partners()) {
             ObjectNode n = partners.addObject();
@@ -53,7 +57,7 @@ public final class StatusJson {
             n.put("isPrimary", p.isPrimary());
             n.put("fault", p.fault());
             n.put("faultReason", p.faultReason());
-            n.put("role", p.role());
+            n.put("role", p.role().jsonName());
             n.put("term", p.term());
             n.put("health", p.health());
             n.put("lastHeartbeatAgeMs", p.lastHeartbeatAgeMs());
@@ -61,7 +65,7 @@ public final class StatusJson {
             n.put("retries", p.retries());
             n.put("nextRetryInMs", p.nextRetryInMs());
             n.put("database", p.database());
-            n.put("verified", p.verified());
+            n.put("verified", p.verified().jsonName());
             n.put("fingerprint", p.peerFingerprint());
         }
         ArrayNode changes = o.putArray("roleChanges");
@@ -86,18 +90,25 @@ public final class StatusJson {
         }
     }
 
-    /** Reads the JSON back (the studio and the command line show it). */
+    /**
+     * Reads the JSON back (the studio and the command line show it). A field that is missing (an
+     * older server's JSON) takes the builders' default.
+     */
     public static RedundancyStatus fromJson(String text) throws IOException {
         JsonNode o = JSON.readTree(text);
         List<PartnerStatus> partners = new ArrayList<>();
         for (JsonNode n : o.path("partners")) {
-            partners.add(new PartnerStatus(n.path("no").asInt(), n.path("symbol").asText(), n.path("address").asText(),
-                    n.path("activate").asBoolean(), n.path("connected").asBoolean(), n.path("isPrimary").asBoolean(),
-                    n.path("fault").asBoolean(), n.path("faultReason").asText(), n.path("role").asText(),
-                    n.path("term").asLong(-1), n.path("health").asInt(-1), n.path("lastHeartbeatAgeMs").asLong(-1),
-                    n.path("rttMs").asDouble(-1), n.path("retries").asInt(),
-                    n.path("nextRetryInMs").asLong(-1), n.path("database").asText(),
-                    n.path("verified").asText(), n.path("fingerprint").asText()));
+            partners.add(PartnerStatus.builder().no(n.path("no").asInt()).symbol(n.path("symbol").asText())
+                    .address(n.path("address").asText()).activate(n.path("activate").asBoolean())
+                    .connected(n.path("connected").asBoolean()).isPrimary(n.path("isPrimary").asBoolean())
+                    .fault(n.path("fault").asBoolean()).faultReason(n.path("faultReason").asText())
+                    .role(PartnerRole.fromJsonName(n.path("role").asText())).term(n.path("term").asLong(-1))
+                    .health(n.path("health").asInt(-1)).lastHeartbeatAgeMs(n.path("lastHeartbeatAgeMs").asLong(-1))
+                    .rttMs(n.path("rttMs").asDouble(-1)).retries(n.path("retries").asInt())
+                    .nextRetryInMs(n.path("nextRetryInMs").asLong(-1))
+                    .database(n.path("database").asText(PartnerStatus.NOT_INSTALLED))
+                    .verified(Verification.fromJsonName(n.path("verified").asText()))
+                    .peerFingerprint(n.path("fingerprint").asText()).build());
         }
         List<RoleChange> changes = new ArrayList<>();
         for (JsonNode n : o.path("roleChanges")) {
@@ -106,11 +117,16 @@ public final class StatusJson {
                     n.path("lastHeartbeatAt").asLong(-1), n.path("detectedAt").asLong(-1),
                     n.path("becamePrimaryAt").asLong(-1), n.path("failoverMs").asLong(-1), n.path("detail").asText()));
         }
-        return new RedundancyStatus(o.path("symbol").asText(), o.path("address").asText(), o.path("activate").asBoolean(),
-                role(o.path("role").asText()), o.path("term").asLong(), o.path("health").asInt(),
-                o.path("starting").asBoolean(), o.path("connectedServer").asText(), o.path("connectedClients").asInt(),
-                o.path("database").asText(), o.path("verified").asText(), o.path("fingerprint").asText(), partners,
-                changes, o.path("note").asText());
+        List<String> contributors = new ArrayList<>();
+        o.path("contributors").forEach(c -> contributors.add(c.asText()));
+        return RedundancyStatus.builder().symbol(o.path("symbol").asText()).address(o.path("address").asText())
+                .activate(o.path("activate").asBoolean()).role(role(o.path("role").asText())).term(o.path("term").asLong())
+                .health(o.path("health").asInt()).starting(o.path("starting").asBoolean())
+                .connectedServer(o.path("connectedServer").asText()).connectedClients(o.path("connectedClients").asInt())
+                .database(o.path("database").asText(PartnerStatus.NOT_INSTALLED))
+                .verified(Verification.fromJsonName(o.path("verified").asText()))
+                .fingerprint(o.path("fingerprint").asText()).partners(partners).roleChanges(changes)
+                .note(o.path("note").asText()).contributors(contributors).build();
     }
 
     private static Role role(String name) {

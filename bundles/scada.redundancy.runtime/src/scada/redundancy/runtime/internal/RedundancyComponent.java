@@ -35,6 +35,7 @@ import scada.redundancy.runtime.RedundancyStatus;
 import scada.redundancy.runtime.Role;
 import scada.redundancy.runtime.RoleChange;
 import scada.redundancy.runtime.RoleListener;
+import scada.redundancy.runtime.StatusContribution;
 import scada.redundancy.runtime.StatusListener;
 import scada.redundancy.runtime.VerifyResult;
 
@@ -68,6 +69,8 @@ public final class RedundancyComponent {
     /** Channel messages and wake-ups, one lane per channel (see ChannelDispatch). */
     private final ChannelDispatch channels = new ChannelDispatch(RedundancyComponent::log);
     private RoleServices roleServices;
+    /** Bound before activate as well as after: the node reads them from its start on. */
+    private final StatusContributions contributions = new StatusContributions();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private BundleContext context;
     private RedundancyNode node;
@@ -93,7 +96,8 @@ public final class RedundancyComponent {
         String project = context.getProperty("duplex.project");
         try {
             RedundancyConfiguration config = ConfigurationFile.read(configFile);
-            node = RedundancyNode.start(new RedundancyNode.Settings(bind, data, project == null ? null : Path.of(project)),
+            node = RedundancyNode.start(new RedundancyNode.Settings(bind, data, project == null ? null : Path.of(project),
+                    contributions),
                     config, new NodeEvents());
         } catch (ConfigurationReadException | IOException | IllegalArgumentException e) {
             log("ERROR " + e.getMessage());
@@ -256,6 +260,15 @@ public final class RedundancyComponent {
 
     void removeChannelListener(ChannelListener l) {
         channels.removeListener(l);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addStatusContribution(StatusContribution c) {
+        contributions.add(c);
+    }
+
+    void removeStatusContribution(StatusContribution c) {
+        contributions.remove(c);
     }
 
     private static String property(BundleContext context, String name, String fallback) {

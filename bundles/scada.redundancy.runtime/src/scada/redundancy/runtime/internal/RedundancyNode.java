@@ -89,8 +89,13 @@ public final class RedundancyNode {
      * @param bindAddress the IP address to listen on and to connect from
      * @param dataDir     the term, the link identity and approved certificates
      * @param projectDir  the SCADA project whose fingerprint the partners compare, or null
+     * @param contributions what other bundles add to the status (the component binds them)
      */
-    public record Settings(String bindAddress, Path dataDir, Path projectDir) {
+    public record Settings(String bindAddress, Path dataDir, Path projectDir, StatusContributions contributions) {
+        /** Without contributions: the Database columns say "not installed". */
+        public Settings(String bindAddress, Path dataDir, Path projectDir) {
+            this(bindAddress, dataDir, projectDir, new StatusContributions());
+        }
     }
 
     private final Settings settings;
@@ -118,6 +123,7 @@ public final class RedundancyNode {
         this.listener = listener;
         this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("duplex-link-" + config.thisScada().symbol(), true));
         this.loop = group.next();
+        settings.contributions().refreshOn(loop, board::changed);
         this.io = new NioEventLoopGroup(2, new DefaultThreadFactory("duplex-io-" + config.thisScada().symbol(), true));
         try {
             this.security = new LinkSecurity(settings.dataDir(), config.thisScada().symbol(), config,

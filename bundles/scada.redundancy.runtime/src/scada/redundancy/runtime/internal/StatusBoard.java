@@ -12,9 +12,11 @@ import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import scada.redundancy.model.Partner;
 import scada.redundancy.model.RedundancyConfiguration;
+import scada.redundancy.runtime.PartnerRole;
 import scada.redundancy.runtime.PartnerStatus;
 import scada.redundancy.runtime.RedundancyStatus;
 import scada.redundancy.runtime.Role;
+import scada.redundancy.runtime.Verification;
 import scada.redundancy.runtime.client.StatusJson;
 import scada.redundancy.runtime.tls.RefusedCertificates;
 
@@ -120,6 +122,7 @@ final class StatusBoard {
         NodeState state = node.state();
         RedundancyConfiguration config = state.config();
         PartnerLinks links = node.links();
+        StatusContributions.Contributed contributed = node.settings().contributions().read();
         long now = System.nanoTime();
         List<PartnerStatus> partners = new ArrayList<>();
         int active = 0;
@@ -133,21 +136,29 @@ final class StatusBoard {
                     connected++;
                 }
             }
-            partners.add(l == null
-                    ? new PartnerStatus(p.no(), p.symbol(), p.ipAddress() + ":" + p.port(), p.activate(), false, false,
-                            false, state.redundancyOn() ? "" : "redundancy off", "", -1, -1, -1, -1, 0, -1, "n/a",
-                            "not checked", "")
-                    : new PartnerStatus(p.no(), p.symbol(), p.ipAddress() + ":" + p.port(), p.activate(), isConnected,
-                            l.alive && l.reportedRole == Role.PRIMARY, l.fault, l.faultReason,
-                            l.reportedRole == null ? "" : l.alive ? l.reportedRole.jsonName() : "offline", l.reportedTerm,
-                            l.reportedHealth,
-                            l.lastHeardNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(now - l.lastHeardNanos), l.rttMs,
-                            l.retries, l.nextRetryInMs(), "n/a", l.verified, l.peerFingerprint));
+            PartnerStatus.Builder row = PartnerStatus.builder().no(p.no()).symbol(p.symbol())
+                    .address(p.ipAddress() + ":" + p.port()).activate(p.activate())
+                    .database(contributed.partnerDatabase(p.symbol()));
+            if (l == null) {
+                row.faultReason(state.redundancyOn() ? "" : "redundancy off");
+            } else {
+                row.connected(isConnected).isPrimary(l.alive && l.reportedRole == Role.PRIMARY).fault(l.fault)
+                        .faultReason(l.faultReason)
+                        .role(l.reportedRole == null ? PartnerRole.NOT_HEARD
+                                : l.alive ? PartnerRole.heard(l.reportedRole) : PartnerRole.OFFLINE)
+                        .term(l.reportedTerm).health(l.reportedHealth)
+                        .lastHeartbeatAgeMs(l.lastHeardNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(now - l.lastHeardNanos))
+                        .rttMs(l.rttMs).retries(l.retries).nextRetryInMs(l.nextRetryInMs())
+                        .verified(Verification.fromJsonName(l.verified)).peerFingerprint(l.peerFingerprint);
+            }
+            partners.add(row.build());
         }
         boolean on = state.redundancyOn();
-        String verified = partners.stream().filter(PartnerStatus::activate).allMatch(s -> "verified".equals(s.verified()))
-                && active > 0 ? "verified"
-                        : partners.stream().anyMatch(s -> "not verified".equals(s.verified())) ? "not verified" : "not checked";
+        Verification verified = active > 0 && partners.stream().filter(PartnerStatus::activate)
+                .allMatch(s -> s.verified() == Verification.VERIFIED) ? Verification.VERIFIED
+                        : partners.stream().anyMatch(s -> s.verified() == Verification.NOT_VERIFIED)
+                                ? Verification.NOT_VERIFIED
+                                : Verification.NOT_CHECKED;
         List<String> notes = new ArrayList<>();
         if (!on) {
             notes.add("redundancy off: this server runs standalone");
@@ -169,12 +180,14 @@ final class StatusBoard {
                     + scada.redundancy.runtime.tls.TrustStore.FILE + "): approve "
                     + (withoutRole == 1 ? "it" : "them") + " again with --as partner|monitor|operator");
         }
-        String note = String.join("; ", notes);
-        RedundancyStatus status = new RedundancyStatus(state.symbol(),
-                on ? node.settings().bindAddress() + ":" + config.thisScada().port() : "", on, state.role(), state.term(),
-                state.health(), state.starting(), on ? connected + "/" + active : "redundancy off",
-                on ? monitors.size() : 0, "n/a", verified, node.security().fingerprint(), partners, state.roleChanges(),
-                note);
+        notes.addAll(contributed.notes());
+        RedundancyStatus status = RedundancyStatus.builder().symbol(state.symbol())
+                .address(on ? node.settings().bindAddress() + ":" + config.thisScada().port() : "").activate(on)
+                .role(state.role()).term(state.term()).health(state.health()).starting(state.starting())
+                .connectedServer(on ? connected + "/" + active : "redundancy off")
+                .connectedClients(on ? monitors.size() : 0).database(contributed.database()).verified(verified)
+                .fingerprint(node.security().fingerprint()).partners(partners).roleChanges(state.roleChanges())
+                .note(String.join("; ", notes)).contributors(contributed.sources()).build();
         last = status;
         return status;
     }

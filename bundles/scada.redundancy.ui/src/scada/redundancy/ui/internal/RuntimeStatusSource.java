@@ -76,7 +76,7 @@ public final class RuntimeStatusSource implements AutoCloseable {
         case "Is Primary" -> yes(s.role() == Role.PRIMARY || s.role() == Role.STANDALONE) + " (" + s.role().jsonName() + ", term " + s.term() + ")";
         case "Connected Server" -> s.connectedServer();
         case "Connected Client" -> s.connectedClients() + " client(s)";
-        case "Verified / Not Verified" -> s.verified();
+        case "Verified / Not Verified" -> s.verified().jsonName();
         case "Try To Connect" -> "context menu";
         default -> "";
         };
@@ -97,7 +97,7 @@ public final class RuntimeStatusSource implements AutoCloseable {
         case "Connected" -> yes(p.connected()) + (p.rttMs() >= 0 && p.connected() ? String.format(" (%.1f ms)", p.rttMs()) : "");
         case "Fault" -> p.fault() ? "FAULT: " + p.faultReason() : "no";
         case "Database" -> p.database();
-        case "Verify" -> p.verified();
+        case "Verify" -> p.verified().jsonName();
         case "Try To Connect" -> "context menu";
         default -> "";
         };

@@ -248,8 +248,8 @@ public class RoleServicesTest {
     }
 
     private static RedundancyStatus status(long term) {
-        return new RedundancyStatus("SCADA-A", "127.0.0.1:7000", true, Role.PRIMARY, term, 100, false, "", 0, "n/a",
-                "", "", List.of(), List.of(), "");
+        return RedundancyStatus.builder().symbol("SCADA-A").address("127.0.0.1:7000").activate(true).role(Role.PRIMARY)
+                .term(term).build();
     }
 
     @Test
