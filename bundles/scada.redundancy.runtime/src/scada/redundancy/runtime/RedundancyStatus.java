@@ -27,11 +27,14 @@ import java.util.Objects;
  * @param note             a plain sentence when something needs the operator ("redundancy off", a pending certificate,
  *                         a contribution's note, ...), or empty
  * @param contributors     the {@link StatusContribution#source() sources} of the status contributions in force, sorted
+ * @param loopLateP99Ms    how late the redundancy thread ran its watchdog tick (every shortest Period), 99th
+ *                         percentile since start, in ms: how long its decisions can wait behind a stall
+ * @param loopLateMaxMs    the same, the worst since start
  */
 public record RedundancyStatus(String symbol, String address, boolean activate, Role role, long term, int health,
         boolean starting, String connectedServer, int connectedClients, String database, Verification verified,
         String fingerprint, List<PartnerStatus> partners, List<RoleChange> roleChanges, String note,
-        List<String> contributors) {
+        List<String> contributors, long loopLateP99Ms, long loopLateMaxMs) {
 
     public RedundancyStatus {
         Objects.requireNonNull(symbol, "symbol");
@@ -57,7 +60,7 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
         return new Builder().symbol(symbol).address(address).activate(activate).role(role).term(term).health(health)
                 .starting(starting).connectedServer(connectedServer).connectedClients(connectedClients)
                 .database(database).verified(verified).fingerprint(fingerprint).partners(partners)
-                .roleChanges(roleChanges).note(note).contributors(contributors);
+                .roleChanges(roleChanges).note(note).contributors(contributors).loopLate(loopLateP99Ms, loopLateMaxMs);
     }
 
     /** Builds a {@link RedundancyStatus}; see the record's components for each field. */
@@ -78,6 +81,8 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
         private List<RoleChange> roleChanges = List.of();
         private String note = "";
         private List<String> contributors = List.of();
+        private long loopLateP99Ms;
+        private long loopLateMaxMs;
 
         private Builder() {
         }
@@ -162,9 +167,16 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
             return this;
         }
 
+        public Builder loopLate(long p99Ms, long maxMs) {
+            this.loopLateP99Ms = p99Ms;
+            this.loopLateMaxMs = maxMs;
+            return this;
+        }
+
         public RedundancyStatus build() {
             return new RedundancyStatus(symbol, address, activate, role, term, health, starting, connectedServer,
-                    connectedClients, database, verified, fingerprint, partners, roleChanges, note, contributors);
+                    connectedClients, database, verified, fingerprint, partners, roleChanges, note, contributors,
+                    loopLateP99Ms, loopLateMaxMs);
         }
     }
 }

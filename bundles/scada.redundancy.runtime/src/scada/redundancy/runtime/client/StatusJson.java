@@ -46,6 +46,8 @@ public final class StatusJson {
         o.put("note", s.note());
         ArrayNode contributors = o.putArray("contributors");
         s.contributors().forEach(contributors::add);
+        o.put("loopLateP99Ms", s.loopLateP99Ms());
+        o.put("loopLateMaxMs", s.loopLateMaxMs());
         ArrayNode partners = o.putArray("partners");
         for (PartnerStatus p : s.partners()) {
             ObjectNode n = partners.addObject();
@@ -126,7 +128,8 @@ public final class StatusJson {
                 .database(o.path("database").asText(PartnerStatus.NOT_INSTALLED))
                 .verified(Verification.fromJsonName(o.path("verified").asText()))
                 .fingerprint(o.path("fingerprint").asText()).partners(partners).roleChanges(changes)
-                .note(o.path("note").asText()).contributors(contributors).build();
+                .note(o.path("note").asText()).contributors(contributors)
+                .loopLate(o.path("loopLateP99Ms").asLong(0), o.path("loopLateMaxMs").asLong(0)).build();
     }
 
     private static Role role(String name) {

@@ -119,6 +119,7 @@ final class StatusBoard {
     }
 
     RedundancyStatus build() {
+        LoopLateness.Snapshot lateness = node.stallGuard().lateness();
         NodeState state = node.state();
         RedundancyConfiguration config = state.config();
         PartnerLinks links = node.links();
@@ -187,7 +188,8 @@ final class StatusBoard {
                 .connectedServer(on ? connected + "/" + active : "redundancy off")
                 .connectedClients(on ? monitors.size() : 0).database(contributed.database()).verified(verified)
                 .fingerprint(node.security().fingerprint()).partners(partners).roleChanges(state.roleChanges())
-                .note(String.join("; ", notes)).contributors(contributed.sources()).build();
+                .note(String.join("; ", notes)).contributors(contributed.sources())
+                .loopLate(lateness.p99Ms(), lateness.maxMs()).build();
         last = status;
         return status;
     }

@@ -43,7 +43,7 @@ public class StatusJsonTest {
                 .verified(Verification.NOT_VERIFIED).fingerprint("10cc").note("db-sync: replication lag 2 s")
                 .partners(List.of(partner(1, PartnerRole.OFFLINE, Verification.VERIFIED),
                         partner(2, PartnerRole.NOT_HEARD, Verification.NOT_CHECKED)))
-                .roleChanges(List.of(change)).contributors(List.of("db-sync", "licence")).build();
+                .roleChanges(List.of(change)).contributors(List.of("db-sync", "licence")).loopLate(12, 345).build();
     }
 
     @Test
