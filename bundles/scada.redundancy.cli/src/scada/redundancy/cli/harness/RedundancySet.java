@@ -390,6 +390,23 @@ public final class RedundancySet implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The log of every server that shows an uncaught exception (a thread died, a null slipped
+     * through), with the log's text: empty when every server handled everything it met.
+     */
+    public List<String> logsWithUncaughtExceptions() throws IOException {
+        List<String> found = new ArrayList<>();
+        for (ServerProcess s : servers) {
+            if (Files.exists(s.log())) {
+                String log = Files.readString(s.log());
+                if (log.contains("Exception in thread") || log.contains("NullPointerException")) {
+                    found.add(s.log() + ":\n" + log);
+                }
+            }
+        }
+        return found;
+    }
+
     public Path dir() {
         return dir;
     }

@@ -173,6 +173,9 @@ public final class RedundancyEditor extends EditorPart implements IResourceChang
             java.net.InetSocketAddress parsed = RuntimePreferences.parseEndpoint(endpoint);
             java.net.InetSocketAddress address = new java.net.InetSocketAddress(parsed.getHostString(), parsed.getPort());
             this.identity = identity;
+            if (runtimeAddress != null && !runtimeAddress.isDisposed() && !endpoint.equals(runtimeAddress.getText())) {
+                runtimeAddress.setText(endpoint); // This SCADA's Try To Connect goes where the editor follows
+            }
             runtime.connect(address, identity, pinnedFingerprints());
         } catch (Exception e) {
             showError("Cannot follow the runtime at " + endpoint + ": " + e.getMessage());
