@@ -73,7 +73,10 @@ public class HostilePeersProcessTest {
         InetSocketAddress target = set.server(primary).endpoint();
         InetAddress source = InetAddress.getByName("127.0.9.1"); // not a partner's address
         AtomicInteger finished = new AtomicInteger();
-        ExecutorService attackers = Executors.newFixedThreadPool(64);
+        // As many at a time as one source may have handshakes in progress on the server: the burst
+        // is the server's load, not a machine starved by the attacker's own threads (a real one
+        // sits on another host).
+        ExecutorService attackers = Executors.newFixedThreadPool(16);
         List<Future<?>> all = new ArrayList<>();
         for (int i = 0; i < HANDSHAKES; i++) {
             all.add(attackers.submit(() -> {
@@ -98,7 +101,7 @@ public class HostilePeersProcessTest {
         assertEquals(HANDSHAKES, finished.get());
 
         StatusTimeline.Window window = timeline.window(from, System.nanoTime(), new boolean[] { true, true });
-        assertFalse("two primaries during the burst: " + window, window.twoPrimaries());
+        assertFalse("two primaries during the burst: " + window + "\n" + logs(), window.twoPrimaries());
         assertEquals("no role change during the burst: " + Arrays.toString(window.roleChanges()), List.of(0, 0),
                 Arrays.stream(window.roleChanges()).boxed().toList());
         RedundancyStatus after = set.status(primary);
@@ -107,6 +110,20 @@ public class HostilePeersProcessTest {
         assertTrue("the partner stayed connected", after.partners().get(0).connected());
         assertTrue("the backup never lost the primary", set.status(1 - primary).partners().get(0).connected());
         assertTrue("the refusals are in the status note, bounded: " + after.note(), after.note().length() < 2048);
+    }
+
+    /** The servers' logs' role changes and stalls, for a failure's message. */
+    private String logs() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (var server : set.servers()) {
+            for (String line : java.nio.file.Files.readAllLines(server.log())) {
+                if (line.contains("role-change") || line.contains("did not run") || line.contains("lost ")
+                        || line.contains("fenced") || line.contains("refused a connection")) {
+                    b.append(line).append('\n');
+                }
+            }
+        }
+        return b.toString();
     }
 
     /** A client that accepts any server certificate: the attacker does not care whom it floods. */
