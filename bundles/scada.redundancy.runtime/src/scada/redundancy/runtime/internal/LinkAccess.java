@@ -36,7 +36,7 @@ public final class LinkAccess {
             LinkClient client, java.net.InetSocketAddress partner, String name,
             scada.redundancy.model.RedundancyConfiguration mine, scada.redundancy.model.Partner row) {
         return client.fetchConfigView(partner, probeHello(name))
-                .thenApply(theirs -> Verification.compareFromStudio(mine, row, theirs));
+                .thenApply(theirs -> ConfigurationComparison.compareFromStudio(mine, row, theirs));
     }
 
     public static final String TRY_TO_CONNECT = LinkProtocol.ACTION_TRY_TO_CONNECT;

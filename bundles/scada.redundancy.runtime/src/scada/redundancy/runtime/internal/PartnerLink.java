@@ -69,7 +69,7 @@ final class PartnerLink {
     boolean fault;
     boolean faultFromHealth;
     String faultReason = "";
-    String verified = "not checked";
+    scada.redundancy.runtime.Verification verified = scada.redundancy.runtime.Verification.NOT_CHECKED;
     String peerFingerprint = "";
     boolean goodbye;
     boolean goodbyeStopping;

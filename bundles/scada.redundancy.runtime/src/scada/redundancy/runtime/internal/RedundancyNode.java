@@ -462,7 +462,7 @@ public final class RedundancyNode {
             RedundancyConfiguration config = state.config();
             Partner row = link.config;
             return probeClient((int) timeout.toMillis()).fetchConfigView(link.remote(), hello(LinkProtocol.KIND_PROBE, LinkProtocol.OLDEST_VERSION))
-                    .thenApply(theirs -> Verification.compare(mine, config, row, theirs))
+                    .thenApply(theirs -> ConfigurationComparison.compare(mine, config, row, theirs))
                     .exceptionally(e -> new VerifyResult(row.symbol(), false,
                             List.of("cannot reach " + row.symbol() + " at " + row.ipAddress() + ":" + row.port() + ": "
                                     + LinkChannels.describe(e))))
@@ -470,7 +470,8 @@ public final class RedundancyNode {
                         loop.execute(() -> {
                             PartnerLink current = links.get(partnerSymbol);
                             if (current != null) {
-                                current.verified = result.verified() ? "verified" : "not verified";
+                                current.verified = result.verified() ? scada.redundancy.runtime.Verification.VERIFIED
+                                        : scada.redundancy.runtime.Verification.NOT_VERIFIED;
                                 board.changed();
                             }
                         });

@@ -150,7 +150,7 @@ final class StatusBoard {
                         .term(l.reportedTerm).health(l.reportedHealth)
                         .lastHeartbeatAgeMs(l.lastHeardNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(now - l.lastHeardNanos))
                         .rttMs(l.rttMs).retries(l.retries).nextRetryInMs(l.nextRetryInMs())
-                        .verified(Verification.fromJsonName(l.verified)).peerFingerprint(l.peerFingerprint);
+                        .verified(l.verified).peerFingerprint(l.peerFingerprint);
             }
             partners.add(row.build());
         }

@@ -19,7 +19,7 @@ import scada.redundancy.runtime.VerifyResult;
 import scada.redundancy.runtime.internal.LinkProtocol.ConfigView;
 
 /** Verify: each kind of mismatch between two servers' configurations, named with both sides' values. */
-public class VerificationTest {
+public class ConfigurationComparisonTest {
     private static final String FP_A = "aa".repeat(32);
     private static final String FP_B = "bb".repeat(32);
 
@@ -43,7 +43,7 @@ public class VerificationTest {
             String projectA, String projectB, String addressB) {
         RedundancyConfiguration mine = changeA.apply(a());
         RedundancyConfiguration theirs = changeB.apply(b());
-        return Verification.compare(view(mine, "10.0.0.1", projectA, FP_A), mine, mine.partners().get(0),
+        return ConfigurationComparison.compare(view(mine, "10.0.0.1", projectA, FP_A), mine, mine.partners().get(0),
                 view(theirs, addressB, projectB, FP_B));
     }
 

@@ -20,8 +20,8 @@ import scada.redundancy.runtime.internal.LinkProtocol.ConfigView;
  * Verify: whether this server's configuration and a partner's fit together. Each difference is
  * a sentence that names both sides' values, so the operator knows which file to change.
  */
-final class Verification {
-    private Verification() {
+final class ConfigurationComparison {
+    private ConfigurationComparison() {
     }
 
     static VerifyResult compare(ConfigView mine, RedundancyConfiguration myConfig, Partner myRow, ConfigView theirs) {
