@@ -64,6 +64,8 @@ final class Election {
     /** An operator moved the role away from this preferred server: no automatic fail-back until it serves again. */
     private boolean failbackSuspended;
     private ScheduledFuture<?> quorumTick;
+    /** How long the last claim's term took to reach the disk (shown in the role change: a slow disk delays failovers). */
+    private long storeMs;
     /**
      * The primary this server lost last and how, until a primary is heard again: a claim that had
      * to wait (for a partner that still heard it, or for the disk) is still recorded as that
@@ -263,8 +265,10 @@ final class Election {
         }
         claiming = true;
         long termBefore = state.term();
-        disk.write(newTerm, true).whenComplete((v, failure) -> {
+        long writeStarted = System.nanoTime();
+        disk.writeTerm(newTerm).whenComplete((v, failure) -> {
             claiming = false;
+            storeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writeStarted);
             if (failure != null) {
                 diskFailed(newTerm, failure);
                 return;
@@ -292,6 +296,12 @@ final class Election {
             default -> "this server ranks first among the live backups";
         };
         state.served(newTerm);
+        disk.writeServed(newTerm).whenComplete((v, failure) -> {
+            if (failure != null && !state.stopping()) {
+                node.log("cannot store the served term " + newTerm + ": " + LinkChannels.describe(failure)
+                        + " (only the rank after a restart of the whole set depends on it)");
+            }
+        });
         this.lostPrimary = null;
         failbackSuspended = false;
         for (PartnerLink l : links().all()) {
@@ -307,7 +317,8 @@ final class Election {
                         ? lostPrimary.resetNanos : lostPrimary.lastContactNanos;
         long failoverMs = lastContactNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(now - lastContactNanos);
         changeRole(Role.PRIMARY, cause, peer, lostPrimary == null ? -1 : lostPrimary.lastHeartbeatMillis,
-                lostPrimary == null ? -1 : lostPrimary.lostDetectedMillis, failoverMs, detail);
+                lostPrimary == null ? -1 : lostPrimary.lostDetectedMillis, failoverMs,
+                detail + " (term " + newTerm + " stored in " + storeMs + " ms)");
         links().heartbeatAll(); // tell everyone at once, not a Period later
     }
 
@@ -324,7 +335,7 @@ final class Election {
     /** A higher term heard from a partner: taken at once in memory, stored off the loop. */
     private void adopt(long newTerm) {
         if (state.adoptTerm(newTerm)) {
-            disk.write(newTerm, false).whenComplete((v, failure) -> {
+            disk.writeTerm(newTerm).whenComplete((v, failure) -> {
                 if (failure != null) {
                     diskFailed(newTerm, failure);
                 } else {
@@ -360,7 +371,7 @@ final class Election {
             return;
         }
         long term = state.term();
-        disk.write(term, false).whenComplete((v, failure) -> {
+        disk.writeTerm(term).whenComplete((v, failure) -> {
             if (failure == null) {
                 diskWorks();
             } else {

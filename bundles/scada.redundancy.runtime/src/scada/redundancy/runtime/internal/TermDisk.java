@@ -30,17 +30,26 @@ final class TermDisk implements AutoCloseable {
         this.loop = loop;
     }
 
-    /** Stores {@code value} as the term (and as the served term too if {@code served}); completes on the loop. */
-    CompletableFuture<Void> write(long value, boolean alsoServed) {
+    /** Stores {@code value} as the term; completes on the loop. */
+    CompletableFuture<Void> writeTerm(long value) {
+        return write(value, term);
+    }
+
+    /**
+     * Stores {@code value} as the served term; completes on the loop. Not on a claim's critical
+     * path: only the rank after a restart of the whole set depends on it.
+     */
+    CompletableFuture<Void> writeServed(long value) {
+        return write(value, served);
+    }
+
+    private CompletableFuture<Void> write(long value, TermStore store) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             writer.execute(() -> {
                 Throwable failure = null;
                 try {
-                    term.write(value);
-                    if (alsoServed) {
-                        served.write(value);
-                    }
+                    store.write(value);
                 } catch (IOException | RuntimeException e) {
                     failure = e;
                 }
