@@ -45,6 +45,7 @@ final class LoadedBench {
             List<BenchCommand.Round> kills = new ArrayList<>();
             try {
                 quietUnderLoad(set, period, timeout, loadSeconds, hogs.size(), e);
+                e.put("loopLateLoadPeriod", BenchCommand.LoopLate.read(set, log)); // the load alone, before any kill
                 for (int r = 1; r <= rounds; r++) {
                     kills.add(crash.run(set, r));
                 }
@@ -58,6 +59,7 @@ final class LoadedBench {
             e.put("crashActionToTakeoverMs", a);
             e.put("failedRounds", kills.stream().filter(k -> !k.ok()).count());
             e.put("rounds", kills);
+            e.put("loopLate", BenchCommand.LoopLate.read(set, log)); // the end of the block, before the set is closed
             log.printf("%d/%d kill -9 under load: failover p50 %d p99 %d max %d ms%n", period, timeout, f.p50(), f.p99(), f.max());
             log.flush();
         }

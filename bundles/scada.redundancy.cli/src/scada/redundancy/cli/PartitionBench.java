@@ -42,6 +42,10 @@ final class PartitionBench {
         }
     }
 
+    /** One timing and cut length: its rounds, and how late the redundancy threads ran by the end of them. */
+    record Result(List<Round> rounds, BenchCommand.LoopLate loopLate) {
+    }
+
     private final PrintWriter log;
     private final int servers;
 
@@ -50,8 +54,8 @@ final class PartitionBench {
         this.servers = servers;
     }
 
-    /** All rounds for one timing and one cut length, on a fresh set. */
-    List<Round> run(int period, int timeout, int cutSeconds, int rounds) throws Exception {
+    /** All rounds for one timing and one cut length, on a fresh set; the lateness is read before the set is closed. */
+    Result run(int period, int timeout, int cutSeconds, int rounds) throws Exception {
         List<Round> list = new ArrayList<>();
         Path dir = Files.createTempDirectory("duplex-bench-cut-");
         try (RedundancySet set = RedundancySet.builder(dir, servers).timing(period, timeout).retryCount(3).allRelayed().build()) {
@@ -62,8 +66,8 @@ final class PartitionBench {
                     list.add(round(set, timeline, r, timeout, cutSeconds));
                 }
             }
+            return new Result(list, BenchCommand.LoopLate.read(set, log));
         }
-        return list;
     }
 
     private Round round(RedundancySet set, StatusTimeline timeline, int r, int timeout, int cutSeconds) throws Exception {
