@@ -279,7 +279,8 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
 
     /** True (and logged) when more than {@link #MAX_QUEUED_BYTES} wait to be sent to this client. */
     private boolean queueFull(Channel ch) {
-        if (ch.isWritable() || ch.bytesBeforeWritable() <= MAX_QUEUED_BYTES) {
+        // A closed channel has no outbound buffer (Netty then says Long.MAX_VALUE bytes): nothing waits.
+        if (!ch.isActive() || ch.isWritable() || ch.bytesBeforeWritable() <= MAX_QUEUED_BYTES) {
             return false;
         }
         node.admission().refused(ch.remoteAddress(), "a " + kind + " that does not read: more than " + MAX_QUEUED_BYTES

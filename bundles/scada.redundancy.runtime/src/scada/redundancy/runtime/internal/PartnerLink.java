@@ -31,7 +31,9 @@ final class PartnerLink {
     /** After Retry Count failed reconnects the partner shows Fault and reconnects slow to this (or 10 x Timeout). */
     static final int SLOW_RETRY_MIN_MS = 30_000;
     /** Connects that test whether a reset partner's process is gone (see {@link #probeForCrash}). */
-    static final int CRASH_PROBES = 4;
+    static final int CRASH_PROBES = 10;
+    /** Between two of them: the dying process's listener closes within a few ms of its connections. */
+    static final int CRASH_PROBE_SPACING_MS = 15;
 
     private final RedundancyNode node;
     Partner config;
@@ -353,12 +355,17 @@ final class PartnerLink {
      * One plain TCP connect to the partner's port. A dying process's kernel closes its
      * connections and its listening socket one after the other: a probe right after the reset
      * can still land in the dying listener's backlog and prove nothing, so an inconclusive
-     * probe is repeated a few times (25, 50, 75 ms later) before the Timeout is left to decide.
+     * probe is repeated every 15 ms, for up to 135 ms, before the Timeout is left to decide.
      */
     private void probe(int attempt) {
         new Bootstrap().group(node.io()).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(100, config.timeoutMs()))
-                .handler(new ChannelInboundHandlerAdapter())
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+                        ctx.close(); // a probe that lands in a dying listener is reset: that is its answer, not an error
+                    }
+                })
                 .connect(remote(), new InetSocketAddress(node.settings().bindAddress(), 0))
                 .addListener((ChannelFutureListener) f -> node.loop().execute(() -> {
                     if (f.isSuccess()) {
@@ -375,7 +382,7 @@ final class PartnerLink {
                                 "its link was reset and " + config.ipAddress() + ":" + config.port()
                                         + " refuses connections: its process is gone");
                     } else if (attempt < CRASH_PROBES) {
-                        node.loop().schedule(() -> probe(attempt + 1), 25L * attempt, TimeUnit.MILLISECONDS);
+                        node.loop().schedule(() -> probe(attempt + 1), CRASH_PROBE_SPACING_MS, TimeUnit.MILLISECONDS);
                     } else {
                         crashProbeRunning = false;
                     }
