@@ -121,7 +121,7 @@ public class LoopFenceTest {
         runLoopFor(TICK_MS);
         fence.unfence();
         assertEquals("started term 7", next()[0]);
-        assertEquals(7, tracker.getService().term());
+        assertEquals(7, tracker.waitForService(5000).term()); // our listener may hear the registration before the tracker does
         assertFalse(fence.fenced());
     }
 
