@@ -147,8 +147,9 @@ final class Election {
             heldBack(witness.config.symbol() + " still hears a live primary: no claim while it does");
             return;
         }
-        if (!hasMajority()) {
-            heldBack("no majority of the set in sight (" + majorityText() + "): no claim, two primaries are worse");
+        Sight sight = sight();
+        if (!sight.majority()) {
+            heldBack("no majority of the set in sight (" + sight + "): no claim, two primaries are worse");
             return;
         }
         PartnerLink better = links().all().stream().filter(l -> l.alive && !l.fault && l.reportedRole == Role.BACKUP)
@@ -173,17 +174,25 @@ final class Election {
 
     // ---- the majority ----
 
-    /** The servers that count: this one and its activated partners not proven down. */
-    private int setSize() {
-        return 1 + (int) links().all().stream().filter(l -> l.config.activate() && !l.provenDown).count();
+    /**
+     * What this server sees of the set: the servers that count (this one and its activated
+     * partners not proven down), how many of them are in sight (alive), and whether the one whose
+     * Symbol sorts first is.
+     */
+    private record Sight(int size, int inSight, boolean firstInSight) {
+        /** See the class comment; a set of two needs no majority. */
+        boolean majority() {
+            return size <= 2 || 2 * inSight > size || 2 * inSight == size && firstInSight;
+        }
+
+        @Override
+        public String toString() {
+            return inSight + " of " + size + " servers";
+        }
     }
 
-    /** Whether this server sees a majority of the set (see the class comment); a partner counts while it is alive. */
-    boolean hasMajority() {
-        int size = setSize();
-        if (size <= 2) {
-            return true;
-        }
+    private Sight sight() {
+        int size = 1;
         int inSight = 1;
         String first = state.symbol();
         boolean firstInSight = true;
@@ -191,21 +200,16 @@ final class Election {
             if (!l.config.activate() || l.provenDown) {
                 continue;
             }
-            boolean seen = l.alive;
-            if (seen) {
+            size++;
+            if (l.alive) {
                 inSight++;
             }
             if (ranksBefore(100, 0, l.config.symbol(), 100, 0, first)) {
                 first = l.config.symbol();
-                firstInSight = seen;
+                firstInSight = l.alive;
             }
         }
-        return 2 * inSight > size || 2 * inSight == size && firstInSight;
-    }
-
-    private String majorityText() {
-        long inSight = 1 + links().all().stream().filter(l -> l.config.activate() && !l.provenDown && l.alive).count();
-        return inSight + " of " + setSize() + " servers";
+        return new Sight(size, inSight, firstInSight);
     }
 
     /**
@@ -217,9 +221,10 @@ final class Election {
         if (state.role() != Role.PRIMARY || state.handingOver() || node.stallGuard().inGrace()) {
             return;
         }
-        if (!hasMajority()) {
-            stepDown(RoleChangeCause.NO_MAJORITY, null, "heard no majority of the set for a Timeout ("
-                    + majorityText() + "): an isolated primary steps down so that the majority can elect one");
+        Sight sight = sight();
+        if (!sight.majority()) {
+            stepDown(RoleChangeCause.NO_MAJORITY, null, "heard no majority of the set for a Timeout (" + sight
+                    + "): an isolated primary steps down so that the majority can elect one");
         }
     }
 

@@ -27,6 +27,8 @@ record Heartbeat(Role role, long term, long sequence, int health, long primaryFo
 
     static final int BYTES_V2 = 1 + 1 + 8 + 8 + 1 + 8 + 8 + 8 + 8 + 8;
     static final int BYTES_V3 = BYTES_V2 + 1;
+    /** Roles by their place in format 2 (the enum's order when protocol 2 was made). */
+    private static final Role[] FORMAT_2_ROLES = { Role.PRIMARY, Role.BACKUP, Role.STANDALONE, Role.FAULT };
     /** No term is larger: far beyond any real count of elections, far below an overflow. */
     static final long MAX_TERM = 1L << 53;
 
@@ -54,7 +56,7 @@ record Heartbeat(Role role, long term, long sequence, int health, long primaryFo
     byte[] encode(int protocol) {
         boolean v3 = protocol >= 3;
         ByteBuffer b = ByteBuffer.allocate(v3 ? BYTES_V3 : BYTES_V2);
-        b.put((byte) (v3 ? 3 : 2)).put((byte) (v3 ? code(role) : role.ordinal())).putLong(term).putLong(sequence)
+        b.put((byte) (v3 ? 3 : 2)).put((byte) (v3 ? code(role) : java.util.Arrays.asList(FORMAT_2_ROLES).indexOf(role))).putLong(term).putLong(sequence)
                 .put((byte) health).putLong(primaryForMs).putLong(servedTerm).putLong(sentNanos).putLong(echoNanos)
                 .putLong(echoHoldNanos);
         if (v3) {
@@ -76,10 +78,10 @@ record Heartbeat(Role role, long term, long sequence, int health, long primaryFo
             int roleCode = b.get();
             Role role;
             if (format == 2) {
-                if (roleCode < 0 || roleCode >= 4) {
+                if (roleCode < 0 || roleCode >= FORMAT_2_ROLES.length) {
                     throw new ProtocolException("heartbeat with unknown role " + roleCode);
                 }
-                role = new Role[] { Role.PRIMARY, Role.BACKUP, Role.STANDALONE, Role.FAULT }[roleCode];
+                role = FORMAT_2_ROLES[roleCode];
             } else {
                 role = role(roleCode);
             }

@@ -90,10 +90,6 @@ final class LinkAdmission {
         }
     }
 
-    int connections() {
-        return connections.get();
-    }
-
     /**
      * Logs a refusal: the first from a source at once, then at most one line per source and
      * minute with the count of those in between.

@@ -41,11 +41,6 @@ final class LinkChannels {
     private LinkChannels() {
     }
 
-    /** TLS, then length-prefixed frames, then the given handler (on the channel's own thread). */
-    static ChannelInitializer<Channel> initializer(SslContext ssl, boolean client, Supplier<ChannelHandler> handler) {
-        return initializer(ssl, handler, null, ch -> true);
-    }
-
     /**
      * TLS, then length-prefixed frames, then the given handler.
      *

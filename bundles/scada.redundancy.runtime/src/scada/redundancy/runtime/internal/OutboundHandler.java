@@ -70,7 +70,7 @@ final class OutboundHandler extends ChannelInboundHandlerAdapter {
             link.contact(System.nanoTime());
             node.election().checkPlausible(welcome.term(), "WELCOME");
             link.reportedTerm = Math.max(link.reportedTerm, welcome.term());
-            link.outboundWelcomed(welcome, LinkSecurity.peerFingerprint(ctx));
+            link.outboundWelcomed(welcome, presented);
         }
         case REJECT -> {
             link.outboundRejected(LinkProtocol.fromJson(frame, Reject.class));

@@ -29,10 +29,6 @@ final class PartnerLinks {
         return links.values();
     }
 
-    boolean isEmpty() {
-        return links.isEmpty();
-    }
-
     void put(PartnerLink link) {
         links.put(key(link.symbol()), link);
         flows.put(key(link.symbol()), link.channels);
