@@ -15,6 +15,13 @@ public interface RedundancyService {
     RedundancyStatus status();
 
     /**
+     * The configuration in force: what this server last applied (a changed file that was refused
+     * is not it). Services that follow the configuration (DB sync reads Enable DB Sync and
+     * Database) read it again when a {@link StatusListener} tells them the status changed.
+     */
+    RedundancyConfiguration configuration();
+
+    /**
      * Try To Connect: resets the partner's retries and fault, opens (or re-uses) the link and
      * reports the result.
      *

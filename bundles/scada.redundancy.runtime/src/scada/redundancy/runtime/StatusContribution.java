@@ -1,12 +1,15 @@
 package scada.redundancy.runtime;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -131,10 +134,14 @@ public class StatusContribution {
      * @param partnerDatabases a partner row's Database column, by the partner's Symbol (lower case: Symbols are
      *                         compared without case); partners it does not speak of are absent
      * @param notes            sentences for the status note, at most {@link StatusContribution#MAX_NOTES}
+     * @param partnersNotVerified the Symbols (lower case) of partners this contribution finds out of step with
+     *                         this server (DB sync: another schema, or DB sync on here and off there): those
+     *                         partners show Not Verified whatever Verify found; say why in their Database column
      */
-    public record Snapshot(String database, Map<String, String> partnerDatabases, List<String> notes) {
+    public record Snapshot(String database, Map<String, String> partnerDatabases, List<String> notes,
+            Set<String> partnersNotVerified) {
         /** Shows nothing: what a contribution shows before its first {@link StatusContribution#publish}. */
-        public static final Snapshot NOTHING = new Snapshot("", Map.of(), List.of());
+        public static final Snapshot NOTHING = new Snapshot("", Map.of(), List.of(), Set.of());
 
         public Snapshot {
             database = bounded(database);
@@ -160,6 +167,19 @@ public class StatusContribution {
                 }
             }
             notes = List.copyOf(lines);
+            Set<String> out = new TreeSet<>();
+            for (String symbol : partnersNotVerified) {
+                if (out.size() == MAX_PARTNERS) {
+                    break;
+                }
+                out.add(symbolKey(symbol));
+            }
+            partnersNotVerified = Collections.unmodifiableSet(out);
+        }
+
+        /** Whether this contribution finds the partner with {@code symbol} out of step. */
+        public boolean partnerNotVerified(String symbol) {
+            return partnersNotVerified.contains(symbolKey(symbol));
         }
 
         /** What this contribution shows in the Database column of the partner with {@code symbol}. */
@@ -181,6 +201,7 @@ public class StatusContribution {
             private String database = "";
             private final Map<String, String> partnerDatabases = new LinkedHashMap<>();
             private final List<String> notes = new ArrayList<>();
+            private final Set<String> partnersNotVerified = new TreeSet<>();
 
             private Builder() {
             }
@@ -203,8 +224,14 @@ public class StatusContribution {
                 return this;
             }
 
+            /** The partner with {@code symbol} is out of step with this server: it shows Not Verified. */
+            public Builder partnerNotVerified(String symbol) {
+                partnersNotVerified.add(Objects.requireNonNull(symbol, "symbol"));
+                return this;
+            }
+
             public Snapshot build() {
-                return new Snapshot(database, partnerDatabases, notes);
+                return new Snapshot(database, partnerDatabases, notes, partnersNotVerified);
             }
         }
     }

@@ -2,7 +2,7 @@ package scada.redundancy.runtime.tls;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
-import static scada.redundancy.runtime.tests.Expect.thrown;
+import static org.junit.Assert.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ public class LinkIdentityTest {
         for (byte[] damaged : new byte[][] { Arrays.copyOf(whole, whole.length / 2), Arrays.copyOf(whole, 10), new byte[0],
                 "not a key store".getBytes(), new byte[whole.length] }) {
             Files.write(store, damaged);
-            IOException e = thrown(IOException.class, () -> LinkIdentity.loadOrCreate(dir, "SCADA-A"));
+            IOException e = assertThrows(IOException.class, () -> LinkIdentity.loadOrCreate(dir, "SCADA-A"));
             assertEquals(store + " is damaged (truncated or not a PKCS#12 key store with this server's link key): restore it "
                     + "from a backup, or delete it to make a new identity — partners that pinned the old certificate must "
                     + "then be given the new fingerprint", e.getMessage());

@@ -1,0 +1,315 @@
+package scada.redundancy.runtime.server.tests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import scada.redundancy.cli.harness.RedundancySet;
+import scada.redundancy.cli.harness.StatusTimeline;
+import scada.redundancy.model.Failback;
+import scada.redundancy.model.RedundancyConfiguration;
+import scada.redundancy.runtime.RedundancyStatus;
+import scada.redundancy.runtime.Role;
+import scada.redundancy.runtime.RoleChange;
+import scada.redundancy.runtime.RoleChangeCause;
+
+/**
+ * The redundancy core's promise — exactly one primary among the servers that can see each other,
+ * and never none while a majority runs — under the faults a plant meets one at a time: a link cut
+ * between two of three servers, a partner row switched off, a reload that cannot bind, a term
+ * store that fails, hand-overs and fail-backs repeated. Real server processes on loopback; the
+ * cuts are the harness's relays going silent with their sockets open (a pulled cable). Each
+ * scenario failed on the runtime before issue 7.
+ * <p>
+ * Where a test says nothing may happen, it watches every server's status events for a fixed
+ * window (several Timeouts): that window is the scenario, not a stand-in for synchronisation.
+ */
+public class ElectionUnderPartialFailureProcessTest {
+    private static final int PERIOD = 200;
+    private static final int TIMEOUT = 600;
+    private static final Duration STABLE = Duration.ofSeconds(40);
+    private static final Duration SOON = Duration.ofSeconds(15);
+    /** Ten Timeouts: a term storm would show hundreds of role changes in this window. */
+    private static final long WATCH_MS = 10L * TIMEOUT;
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private RedundancySet set;
+    private StatusTimeline timeline;
+
+    @After
+    public void stopAll() throws Exception {
+        if (timeline != null) {
+            timeline.close();
+        }
+        if (set != null) {
+            set.close();
+            assertEquals("no uncaught exception in a server's log", List.of(), set.logsWithUncaughtExceptions());
+        }
+    }
+
+    private RedundancySet.Builder builder(int servers) throws Exception {
+        return RedundancySet.builder(temp.newFolder().toPath(), servers).timing(PERIOD, TIMEOUT).retryCount(3);
+    }
+
+    private int startStable(RedundancySet built) throws Exception {
+        set = built;
+        set.startAll();
+        int primary = set.awaitStable(STABLE);
+        timeline = new StatusTimeline(set);
+        return primary;
+    }
+
+    private boolean[] allRunning() {
+        boolean[] running = new boolean[set.servers().size()];
+        Arrays.fill(running, true);
+        return running;
+    }
+
+    /** Watches the set for {@link #WATCH_MS} and returns what it did meanwhile. */
+    private StatusTimeline.Window watch() throws InterruptedException {
+        long from = System.nanoTime();
+        Thread.sleep(WATCH_MS); // the observation window itself (see the class comment)
+        return timeline.window(from, System.nanoTime(), allRunning());
+    }
+
+    private RedundancyStatus await(int server, java.util.function.Predicate<RedundancyStatus> condition, String what)
+            throws Exception {
+        return set.server(server).await(set.monitor(), condition, SOON, what);
+    }
+
+    /** Follows the status at {@code at} (a server's new endpoint) until {@code condition} holds (bounded). */
+    private RedundancyStatus awaitAt(InetSocketAddress at, java.util.function.Predicate<RedundancyStatus> condition,
+            String what) throws Exception {
+        long deadline = System.nanoTime() + SOON.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.concurrent.CompletableFuture<RedundancyStatus> met = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<String> ended = new java.util.concurrent.CompletableFuture<>();
+            try (AutoCloseable sub = set.monitor().follow(at, x -> {
+                if (condition.test(x)) {
+                    met.complete(x);
+                }
+            }, ended::complete)) {
+                java.util.concurrent.CompletableFuture.anyOf(met, ended)
+                        .get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (met.isDone()) {
+                    return met.get();
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                break;
+            }
+            // the subscription ended (the server was still moving to the new port): follow again, bounded
+            java.util.concurrent.CompletableFuture.runAsync(() -> { },
+                    java.util.concurrent.CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS)).join();
+        }
+        throw new AssertionError("not " + what + " at " + at + " within " + SOON.toMillis() + " ms");
+    }
+
+    private static RoleChange lastTo(RedundancyStatus s, Role role) {
+        return s.roleChanges().stream().filter(c -> c.to() == role).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError(s.symbol() + " never became " + role + ": " + s.roleChanges()));
+    }
+
+    /**
+     * Why 1: A primary, only the A–B link cut. B loses A, but C still hears A: B must not claim
+     * (before: ~47 terms a second, A and B both primary most of the time).
+     */
+    @Test
+    public void threeServersWithOneLinkCutKeepOnePrimaryAndOneTerm() throws Exception {
+        assertEquals(0, startStable(builder(3).relayed(0, 1).build()));
+        long term = set.status(0).term();
+        set.cut(0, 1);
+        await(1, s -> !s.partners().get(0).connected(), "SCADA-B lost SCADA-A");
+        StatusTimeline.Window cut = watch();
+        assertFalse("two primaries while the live servers were connected: " + cut, cut.twoPrimaries());
+        assertEquals("no term change while A-B is cut", term, cut.maxTerm());
+        assertEquals("no role change on any server: " + Arrays.toString(cut.roleChanges()), List.of(0, 0, 0),
+                Arrays.stream(cut.roleChanges()).boxed().toList());
+        assertEquals(Role.PRIMARY, set.status(0).role());
+        set.mend(0, 1);
+        await(1, s -> s.partners().get(0).connected() && s.partners().get(0).isPrimary(), "SCADA-B hears SCADA-A again");
+        assertEquals(0, set.awaitStable(STABLE));
+        assertEquals("the term never moved", term, set.status(0).term());
+    }
+
+    /** Why 1, second half: switching off A's partner row on B alone does not depose A. */
+    @Test
+    public void aBackupThatSwitchesOffThePrimarysRowDoesNotClaimTheRole() throws Exception {
+        assertEquals(0, startStable(builder(3).build()));
+        long term = set.status(0).term();
+        set.reconfigure(1, c -> c.withPartner(0, c.partners().get(0).withActivate(false)));
+        await(1, s -> !s.partners().get(0).activate(), "SCADA-B applied the switched-off row");
+        StatusTimeline.Window window = watch();
+        assertFalse(window.twoPrimaries());
+        assertEquals(term, window.maxTerm());
+        assertEquals(Role.PRIMARY, set.status(0).role());
+        assertEquals(Role.BACKUP, set.status(1).role());
+    }
+
+    /**
+     * Why 3: with two servers, switching off the primary's row on the backup used to fail over at
+     * once, and the old primary, refused, never heard the higher term: a lasting split brain.
+     */
+    @Test
+    public void withTwoServersSwitchingOffThePrimarysRowOnTheBackupMakesNoSecondPrimary() throws Exception {
+        int primary = startStable(builder(2).build());
+        int backup = 1 - primary;
+        long term = set.status(primary).term();
+        set.reconfigure(backup, c -> c.withPartner(0, c.partners().get(0).withActivate(false)));
+        await(backup, s -> !s.partners().get(0).activate(), "the backup applied the switched-off row");
+        StatusTimeline.Window window = watch();
+        assertFalse("two primaries: " + window, window.twoPrimaries());
+        assertEquals(term, window.maxTerm());
+        assertEquals(Role.BACKUP, set.status(backup).role());
+        // switched on again: the link comes back, nothing else happens
+        set.reconfigure(backup, c -> c.withPartner(0, c.partners().get(0).withActivate(true)));
+        await(backup, s -> s.partners().get(0).connected(), "the link is back");
+        assertEquals(primary, set.awaitStable(STABLE));
+        assertEquals(term, set.status(primary).term());
+    }
+
+    /**
+     * Why 2: a new This SCADA port that is taken leaves the old configuration fully in force: the
+     * old listener, the links, the role; the status says why.
+     */
+    @Test
+    public void aReloadToATakenPortIsNotAppliedAndTheRoleStays() throws Exception {
+        int primary = startStable(builder(2).build());
+        int backup = 1 - primary;
+        long term = set.status(primary).term();
+        int taken = RedundancySet.freePort(List.of(set.address(primary)));
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress(InetAddress.getByName(set.address(primary)), taken));
+            set.reconfigure(primary, c -> withPort(c, taken));
+            RedundancyStatus s = await(primary, x -> x.note().contains("NOT applied"), "the status says why");
+            assertTrue(s.note(), s.note().contains("cannot listen on " + set.address(primary) + ":" + taken));
+            assertEquals("the old address stays", set.address(primary) + ":" + set.port(), s.address());
+            StatusTimeline.Window window = watch();
+            assertFalse(window.twoPrimaries());
+            assertEquals(Role.PRIMARY, set.status(primary).role());
+            assertEquals(Role.BACKUP, set.status(backup).role());
+            assertTrue("the partner stays connected", set.status(backup).partners().get(0).connected());
+            assertEquals(term, set.status(primary).term());
+        }
+    }
+
+    /** Why 2, second half: a reload whose new port binds must not demote the primary either. */
+    @Test
+    public void aReloadToAFreePortKeepsThePrimary() throws Exception {
+        // A long Timeout: the two files are changed one after the other, and between the two the
+        // servers cannot talk (their ports differ); the set must not fail over meanwhile.
+        set = RedundancySet.builder(temp.newFolder().toPath(), 2).timing(PERIOD, 6000).retryCount(3).build();
+        set.startAll();
+        int primary = set.awaitStable(STABLE);
+        int backup = 1 - primary;
+        long term = set.status(primary).term();
+        int next = RedundancySet.freePort(List.of(set.address(0), set.address(1)));
+        set.reconfigure(primary, c -> withPort(c, next));
+        set.reconfigure(backup, c -> withPort(c, next));
+        InetSocketAddress moved = new InetSocketAddress(set.address(primary), next);
+        RedundancyStatus s = awaitAt(moved, x -> x.partners().get(0).connected(),
+                "the primary listens on the new port and its partner is back");
+        assertEquals("a reload never fails over", Role.PRIMARY, s.role());
+        assertEquals(term, s.term());
+        assertTrue("no role change since the start: " + s.roleChanges(),
+                s.roleChanges().stream().noneMatch(c -> c.to() != Role.PRIMARY && c.from() == Role.PRIMARY));
+    }
+
+    /**
+     * Why 4: the top-ranked backup cannot store its term. It must say so (Fault, health below the
+     * threshold) so that the others elect around it — before, every server deferred to it and the
+     * set had no primary, for ever. When its disk works again, it is a healthy backup again.
+     */
+    @Test
+    public void aBackupThatCannotStoreItsTermIsElectedAround() throws Exception {
+        assertEquals(0, startStable(builder(3).build()));
+        Path blocker = set.server(1).data().resolve(".term.tmp"); // the term store's temporary file
+        Files.createDirectories(blocker.resolve("not-a-file")); // the write of term.tmp fails, even for root
+        set.server(0).kill();
+        RedundancyStatus c = await(2, s -> s.role() == Role.PRIMARY, "SCADA-C takes over around SCADA-B");
+        assertTrue(c.term() > 1);
+        RedundancyStatus b = await(1, s -> s.role() == Role.FAULT, "SCADA-B shows Fault");
+        assertTrue(b.note(), b.note().contains("term"));
+        assertTrue("unhealthy: " + b.health(), b.health() < 50);
+        deleteTree(blocker);
+        b = set.server(1).await(set.monitor(), s -> s.role() == Role.BACKUP && s.health() == 100, Duration.ofSeconds(30),
+                "SCADA-B healthy again once it can store its term");
+        assertEquals(Role.PRIMARY, set.status(2).role());
+    }
+
+    /**
+     * Why 4: a primary whose term store fails still steps down on a higher term (stepping down
+     * never waits for the disk).
+     */
+    @Test
+    public void aPrimaryThatCannotStoreATermStillStepsDownOnAHigherOne() throws Exception {
+        assertEquals(0, startStable(builder(2).relayed(0, 1).build()));
+        set.cut(0, 1);
+        await(1, s -> s.role() == Role.PRIMARY, "split brain: SCADA-B primary in a higher term");
+        Files.createDirectories(set.server(0).data().resolve(".term.tmp").resolve("not-a-file"));
+        set.mend(0, 1);
+        RedundancyStatus a = await(0, s -> s.role() != Role.PRIMARY, "SCADA-A steps down although its disk fails");
+        assertEquals(RoleChangeCause.HIGHER_TERM, a.roleChanges().stream().filter(ch -> ch.from() == Role.PRIMARY)
+                .reduce((x, y) -> y).orElseThrow().cause());
+        assertEquals(Role.PRIMARY, set.status(1).role());
+    }
+
+    /**
+     * Why 8: automatic fail-back works every time, not once per process; an operator's hand-over
+     * away from the preferred server is respected, not reverted.
+     */
+    @Test
+    public void failBackIsRepeatableAndAnOperatorsHandOverIsNotReverted() throws Exception {
+        int preferred = startStable(builder(2)
+                .adjust((i, c) -> i == 0 ? c.withThisScada(c.thisScada().withFailback(Failback.AUTOMATIC)) : c).build());
+        assertEquals(0, preferred);
+        for (int round = 1; round <= 2; round++) {
+            // The same process each round: a freeze longer than Timeout costs it the role, not a restart.
+            set.server(0).freeze();
+            int r = round;
+            await(1, s -> s.role() == Role.PRIMARY, "round " + r + ": SCADA-B takes over");
+            set.server(0).thaw();
+            RedundancyStatus a = set.server(0).await(set.monitor(),
+                    s -> s.role() == Role.PRIMARY && s.roleChanges().stream().filter(c -> c.to() == Role.PRIMARY).count() > r,
+                    STABLE, "round " + round + ": SCADA-A gets the role back");
+            assertEquals(RoleChangeCause.GRACEFUL_HANDOVER, lastTo(a, Role.PRIMARY).cause());
+        }
+        String successor = set.monitor().requestHandOver(set.server(0).endpoint()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("SCADA-B", successor);
+        await(1, s -> s.role() == Role.PRIMARY, "SCADA-B primary by the operator's hand-over");
+        StatusTimeline.Window window = watch();
+        assertEquals("the operator's hand-over stands", Role.PRIMARY, set.status(1).role());
+        assertFalse(window.twoPrimaries());
+    }
+
+    private static RedundancyConfiguration withPort(RedundancyConfiguration c, int port) {
+        RedundancyConfiguration next = c.withThisScada(c.thisScada().withPort(port));
+        for (int i = 0; i < c.partners().size(); i++) {
+            next = next.withPartner(i, c.partners().get(i).withPort(port)); // port numbers match on both servers
+        }
+        return next;
+    }
+
+    private static void deleteTree(Path p) throws java.io.IOException {
+        try (var walk = Files.walk(p)) {
+            for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+}
