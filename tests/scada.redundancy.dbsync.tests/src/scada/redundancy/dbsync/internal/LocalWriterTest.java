@@ -23,6 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.After;
 import org.junit.Before;
@@ -188,6 +189,36 @@ public class LocalWriterTest {
         assertEquals(List.of(), events);
         System.out.printf(Locale.ROOT, "LocalWriterTest[%s]: %,d rows from %d threads, each stage after its commit: "
                 + "%.2f s, %,.0f rows/s%n", backend, threads * perThread, threads, seconds, threads * perThread / seconds);
+    }
+
+    @Test
+    public void replicationAppliesOnItsOwnConnectionWhileTheWriterWrites() throws Exception {
+        start(LocalWriter.Settings.defaults(), null);
+        AtomicReference<Throwable> replicationFailed = new AtomicReference<>();
+        Thread replication = new Thread(() -> {
+            try {
+                for (long from = 1; from <= 5_000; from += 250) {
+                    List<Row> batch = new ArrayList<>();
+                    for (long seq = from; seq < from + 250; seq++) {
+                        batch.add(Row.log("B-1", seq, seq, Severity.INFO, "B", "row " + seq));
+                    }
+                    assertEquals(250, store.apply(batch));
+                }
+            } catch (Throwable e) {
+                replicationFailed.set(e);
+            } finally {
+                store.releaseConnection();
+            }
+        }, "replication");
+        replication.start();
+        List<CompletableFuture<Void>> local = write(0, 5_000);
+        replication.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+        await(local);
+
+        assertNull(replicationFailed.get());
+        assertContiguous(allRows(), 5_000);
+        assertContiguous(store.rowsAfter("B-1", 0, 10_000), 5_000);
+        assertEquals(Map.of(store.origin(), 5_000L, "B-1", 5_000L), store.highWaterMarks());
     }
 
     @Test
