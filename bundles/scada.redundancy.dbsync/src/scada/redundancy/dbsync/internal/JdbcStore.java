@@ -120,32 +120,54 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
         }
     }
 
+    /**
+     * The origin of this opening of the store: {@code <store id>.<incarnation>}, the incarnation
+     * counted up at every open. A store whose last commits were lost in a crash (they never reached
+     * the disk) may already have sent them to partners: numbering on under the same origin would
+     * give new rows the identities of those, and partners would take them for the same rows. A new
+     * incarnation never reuses a number; rows of the former one that partners hold come back by
+     * replication like any partner's rows.
+     */
     private static String identity(Connection connection, StoreLocation location, String symbol)
             throws StoreException {
         for (int attempt = 0;; attempt++) {
             try {
-                try (PreparedStatement p = connection.prepareStatement("SELECT origin FROM duplex_store WHERE singleton = 1");
+                String base = null;
+                long incarnation = 0;
+                try (PreparedStatement p = connection.prepareStatement(
+                        "SELECT origin, incarnation FROM duplex_store WHERE singleton = 1 FOR UPDATE");
                         ResultSet r = p.executeQuery()) {
                     if (r.next()) {
-                        String existing = r.getString(1);
-                        connection.commit();
-                        return existing;
+                        base = r.getString(1);
+                        incarnation = r.getLong(2);
                     }
                 }
-                String created = newOrigin(symbol);
-                try (PreparedStatement p = connection.prepareStatement(
-                        "INSERT INTO duplex_store (singleton, origin, created_micros) VALUES (1, ?, ?)")) {
-                    p.setString(1, created);
-                    p.setLong(2, nowMicros());
-                    p.executeUpdate();
+                if (base == null) {
+                    base = newOrigin(symbol);
+                    incarnation = 1;
+                    try (PreparedStatement p = connection.prepareStatement(
+                            "INSERT INTO duplex_store (singleton, origin, created_micros, incarnation) VALUES (1, ?, ?, ?)")) {
+                        p.setString(1, base);
+                        p.setLong(2, nowMicros());
+                        p.setLong(3, incarnation);
+                        p.executeUpdate();
+                    }
+                } else {
+                    incarnation++;
+                    try (PreparedStatement p = connection.prepareStatement(
+                            "UPDATE duplex_store SET incarnation = ? WHERE singleton = 1")) {
+                        p.setLong(1, incarnation);
+                        p.executeUpdate();
+                    }
                 }
+                String origin = base + "." + incarnation;
                 try (PreparedStatement p = connection.prepareStatement(
                         "INSERT INTO duplex_mark (origin, high_seq) VALUES (?, 0)")) {
-                    p.setString(1, created);
+                    p.setString(1, origin);
                     p.executeUpdate();
                 }
                 connection.commit();
-                return created;
+                return origin;
             } catch (SQLException e) {
                 Schema.rollbackQuietly(connection);
                 if (duplicateKey(e) && attempt == 0) {
@@ -156,11 +178,11 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
         }
     }
 
-    /** {@code <Symbol>-<8 random hex>}, at most 64 characters. */
+    /** {@code <Symbol>-<8 random hex>}, at most 54 characters (an incarnation follows it). */
     static String newOrigin(String symbol) {
         String base = symbol == null || symbol.isBlank() ? "store" : symbol.strip();
-        if (base.length() > 55) {
-            base = base.substring(0, 55);
+        if (base.length() > 45) {
+            base = base.substring(0, 45);
         }
         return base + "-" + String.format("%08x", RANDOM.nextInt());
     }

@@ -44,7 +44,8 @@ final class Schema {
                     CREATE TABLE IF NOT EXISTS duplex_store (
                       singleton INT PRIMARY KEY CHECK (singleton = 1),
                       origin VARCHAR(64) NOT NULL,
-                      created_micros BIGINT NOT NULL)""",
+                      created_micros BIGINT NOT NULL,
+                      incarnation BIGINT NOT NULL DEFAULT 0)""",
                     """
                     CREATE TABLE IF NOT EXISTS duplex_history (
                       origin VARCHAR(64) NOT NULL,

@@ -117,7 +117,9 @@ public final class StoreLocation {
         }
         Path file = dataDir.resolve(H2_FOLDER).resolve(name).toAbsolutePath().normalize();
         // LOCK_TIMEOUT: a row lock is waited for at most this long, then the statement fails.
-        String url = "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=" + LOCK_TIMEOUT_MS;
+        // WRITE_DELAY=0: every commit reaches the file before it returns (H2 otherwise keeps commits in
+        // memory for up to 500 ms, and a killed server would lose rows whose writers were told "stored").
+        String url = "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=" + LOCK_TIMEOUT_MS + ";WRITE_DELAY=0";
         return new StoreLocation(Kind.H2, url, "duplex", Map.of(), "H2 file " + file, dataDir, environment);
     }
 

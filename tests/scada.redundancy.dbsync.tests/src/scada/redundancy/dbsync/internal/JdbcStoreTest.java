@@ -77,18 +77,22 @@ public class JdbcStoreTest {
     }
 
     @Test
-    public void createsTheSchemaAndKeepsItsIdentityWhenOpenedAgain() throws Exception {
+    public void createsTheSchemaAndNumbersEachOpeningAsANewIncarnationOfItsIdentity() throws Exception {
         JdbcStore store = open();
         assertEquals(Schema.VERSION, store.schemaVersion());
-        assertTrue(store.origin(), store.origin().matches("A-[0-9a-f]{8}"));
+        assertTrue(store.origin(), store.origin().matches("A-[0-9a-f]{8}\\.1"));
         assertEquals(Map.of(store.origin(), 0L), store.highWaterMarks());
         store.appendLocal(0, tags(3, "T1"));
         store.close();
 
+        // Opened again (a restart, perhaps after a crash that lost its last commits): the same store,
+        // a new incarnation that numbers from 1 and can never reuse a number the former one gave out.
         JdbcStore again = open();
-        assertEquals(store.origin(), again.origin());
-        assertEquals(Map.of(store.origin(), 3L), again.highWaterMarks());
-        assertEquals(3, again.rowsAfter(store.origin(), 0, 10).size());
+        String base = store.origin().substring(0, store.origin().lastIndexOf('.'));
+        assertEquals(base + ".2", again.origin());
+        assertEquals(Map.of(store.origin(), 3L, again.origin(), 0L), again.highWaterMarks());
+        assertEquals("the former incarnation's rows are kept", 3, again.rowsAfter(store.origin(), 0, 10).size());
+        assertEquals(1, again.appendLocal(0, tags(1, "T1")).firstSeq());
         assertEquals(1, db.count("SELECT COUNT(*) FROM " + db.table("duplex_schema_version")));
     }
 
@@ -103,6 +107,8 @@ public class JdbcStoreTest {
 
         JdbcStore fresh = open();
         assertNotEquals(store.origin(), fresh.origin());
+        assertNotEquals("another store id, not only another incarnation", store.origin().split("\\.")[0],
+                fresh.origin().split("\\.")[0]);
         assertEquals(Map.of(fresh.origin(), 0L), fresh.highWaterMarks());
     }
 

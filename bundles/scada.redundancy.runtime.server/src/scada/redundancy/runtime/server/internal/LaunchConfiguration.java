@@ -15,7 +15,9 @@ import org.osgi.service.component.annotations.Reference;
  * Turns the launcher's framework properties ({@code -Dduplex.config}, {@code duplex.bind},
  * {@code duplex.data}, {@code duplex.project}, {@code duplex.exitOnError}, as
  * {@code ./scada-redundancy server} passes them) into the Config Admin configuration of
- * {@link RedundancyComponent}. A configuration made this way is marked as the launcher's: when a
+ * {@link RedundancyComponent}. Every other {@code duplex.*} system property goes into it too,
+ * without the prefix ({@code -Dduplex.dbsync.mode=sync} becomes {@code dbsync.mode}): other
+ * components of the server that share the PID (DB sync) read their settings from it. A configuration made this way is marked as the launcher's: when a
  * later start has no {@code duplex.config}, it is deleted (Config Admin keeps configurations
  * across restarts, and a server started without one must stay idle); a configuration from
  * another source (a management agent) is left alone.
@@ -45,6 +47,12 @@ public final class LaunchConfiguration {
             return;
         }
         Hashtable<String, Object> settings = new Hashtable<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("duplex.") && name.length() > "duplex.".length()) {
+                settings.put(name.substring("duplex.".length()), System.getProperty(name));
+            }
+        }
+        settings.remove("exitCode"); // the launcher's answer, not a setting
         settings.put("config", file);
         put(settings, context, "bind");
         put(settings, context, "data");
