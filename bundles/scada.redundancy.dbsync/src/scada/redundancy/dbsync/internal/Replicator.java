@@ -170,7 +170,7 @@ public final class Replicator implements AutoCloseable {
         } while (n == 0);
         this.nonce = n;
         this.status = new AtomicReference<>(new SyncStatus(myOrigin, mySchema, settings.enabled(), "", List.of(),
-                List.of(), 0, 0, 0));
+                List.of(), List.of(), 0, 0, 0));
         this.thread = new Thread(this::run, "duplex-dbsync-replicator");
         this.thread.setDaemon(true);
     }
@@ -838,8 +838,8 @@ public final class Replicator implements AutoCloseable {
             list.add(partnerStatus(e.getKey(), e.getValue(), now));
         }
         String problem = !readProblem.isEmpty() ? readProblem : applyProblem.get();
-        SyncStatus s = new SyncStatus(myOrigin, mySchema, settings.enabled(), problem, list, gaps, syncTimeouts.get(),
-                rowsSent, rowsApplied.get());
+        SyncStatus s = new SyncStatus(myOrigin, mySchema, settings.enabled(), problem, list, gaps, waitingNotes,
+                syncTimeouts.get(), rowsSent, rowsApplied.get());
         SyncStatus before = status.getAndSet(s);
         if (!s.equals(before)) {
             try {

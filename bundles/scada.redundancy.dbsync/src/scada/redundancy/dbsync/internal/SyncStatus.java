@@ -15,18 +15,46 @@ import java.util.Objects;
  * @param problem       a plain sentence when this store fails for replication (reading or applying), else empty
  * @param partners      one entry per configured partner, sorted by Symbol
  * @param gaps          the gaps recorded, newest first (at most {@link Replicator#GAPS_SHOWN})
+ * @param waiting       why rows of an origin wait although a partner holds later ones (a gap not yet concluded)
  * @param syncTimeouts  how many {@link Replicator#awaitReplicated} waits ended without every partner confirming
  * @param rowsSent      rows sent to partners since start (resends included)
  * @param rowsApplied   rows new to this store applied from partners since start
  */
 public record SyncStatus(String origin, int schemaVersion, boolean enabled, String problem,
-        List<PartnerSyncStatus> partners, List<Gap> gaps, long syncTimeouts, long rowsSent, long rowsApplied) {
+        List<PartnerSyncStatus> partners, List<Gap> gaps, List<String> waiting, long syncTimeouts, long rowsSent,
+        long rowsApplied) {
 
     public SyncStatus {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(problem, "problem");
         partners = List.copyOf(partners);
         gaps = List.copyOf(gaps);
+        waiting = List.copyOf(waiting);
+    }
+
+    /**
+     * Sentences for the status note, most serious first: this store's replication problem, the
+     * gaps, rows waiting for a source, synchronous-mode timeouts. Empty when all is well.
+     */
+    public List<String> notes() {
+        List<String> notes = new java.util.ArrayList<>();
+        if (!problem.isEmpty()) {
+            notes.add("DB sync: this store fails: " + problem);
+        }
+        if (!gaps.isEmpty()) {
+            Gap g = gaps.get(0);
+            notes.add("DB sync: " + (gaps.size() >= Replicator.GAPS_SHOWN ? "at least " : "") + gaps.size()
+                    + (gaps.size() == 1 ? " gap" : " gaps") + " in the history that can no longer be filled; the latest: "
+                    + g.reason());
+        }
+        if (!waiting.isEmpty()) {
+            notes.add("DB sync: " + waiting.get(0) + (waiting.size() > 1 ? " (and " + (waiting.size() - 1) + " more)" : ""));
+        }
+        if (syncTimeouts > 0) {
+            notes.add("DB sync: " + syncTimeouts + " synchronous write" + (syncTimeouts == 1 ? " was" : "s were")
+                    + " not confirmed by every partner within the timeout (the plant went on)");
+        }
+        return notes;
     }
 
     /** The entry of the partner with {@code symbol}, or null. */

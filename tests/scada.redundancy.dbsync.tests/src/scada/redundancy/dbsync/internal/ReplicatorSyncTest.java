@@ -383,6 +383,56 @@ public class ReplicatorSyncTest {
     }
 
     @Test
+    public void noGapIsConcludedWhileTheOriginThatMayHoldTheRowsIsAway() {
+        threeServers();
+        SyncTestNetwork.Node a = net.node("A");
+        SyncTestNetwork.Node b = net.node("B");
+        SyncTestNetwork.Node c = net.node("C");
+        net.cut("A", "B");
+        net.cut("B", "C");
+        a.write(1000);
+        net.await(() -> c.store.mark("A-origin") == 1000, CONVERGE, () -> "C holds A's rows");
+        net.cut("A", "C");
+        c.store.purge("A-origin", 600);
+        net.mend("B", "C");
+        net.await(() -> !b.replicator.status().waiting().isEmpty(), CONVERGE, () -> "B says why A's rows wait");
+        assertTrue(b.replicator.status().waiting().get(0), b.replicator.status().waiting().get(0)
+                .startsWith("rows 1..600 of origin A-origin are held by no connected partner"));
+        assertTrue(b.replicator.status().notes().toString(), b.replicator.status().notes().get(0).contains("A-origin"));
+        assertTrue("no gap while A is away", b.replicator.status().gaps().isEmpty());
+        assertEquals(0, b.store.mark("A-origin"));
+        net.mend("A", "B");
+        net.await(() -> b.store.held("A-origin") == 1000, CONVERGE, () -> "B takes every row from A, the origin");
+        assertTrue(b.replicator.status().gaps().isEmpty());
+    }
+
+    @Test
+    public void aSlowCatchUpShowsItsProgress() {
+        twoServers(FAST.withWindow(100, 1), 4).start();
+        SyncTestNetwork.Node a = net.node("A");
+        SyncTestNetwork.Node b = net.node("B");
+        net.await(() -> stateOf("A", "B") == State.IN_SYNC, CONVERGE, () -> "A and B in session");
+        net.cut("A", "B");
+        a.write(10_000);
+        // each batch waits 10 ms each way: about 100 batches, two seconds of catching up
+        net.direction("A", "B").delay(Duration.ofMillis(10));
+        net.direction("B", "A").delay(Duration.ofMillis(10));
+        net.mend("A", "B");
+        List<String> seen = new ArrayList<>();
+        net.await(() -> {
+            PartnerSyncStatus p = a.replicator.status().partner("B");
+            if (p.state() == State.CATCHING_UP && p.percent() > 0 && p.percent() < 100) {
+                seen.add(p.text());
+            }
+            return !seen.isEmpty();
+        }, CONVERGE, () -> "A shows B catching up with its progress");
+        assertTrue(seen.get(0), seen.get(0).matches("catching up \\d+% \\([\\d,]+ rows to send, 0 to receive.*"));
+        awaitConverged("the catch-up ends");
+        net.await(() -> stateOf("A", "B") == State.IN_SYNC, CONVERGE, () -> "in sync after it");
+        System.out.println("ReplicatorSyncTest progress seen: " + seen.get(0));
+    }
+
+    @Test
     public void theStatusSaysWhyRowsDoNotFlow() {
         net = new SyncTestNetwork(16);
         net.add("A", "A-origin", 1, FAST);
