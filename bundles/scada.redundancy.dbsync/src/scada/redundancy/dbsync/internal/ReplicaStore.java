@@ -5,8 +5,10 @@ import java.util.Map;
 
 /**
  * What replication needs of a store: which rows it holds, rows to send, rows to apply. The
- * JDBC store implements it; each method is one short transaction and may be called from one
- * replication thread while the store's writer appends local rows.
+ * JDBC store implements it; each method is one short transaction. Replication calls it one call
+ * at a time (the {@link Replicator} holds a lock around every call), though not always from the
+ * same thread: rows are applied on the channel thread that delivered them, everything else runs
+ * on the replicator thread; meanwhile the store's writer appends local rows.
  * <p>
  * <b>High-water mark.</b> For each origin, the highest seq such that every row 1..seq is held
  * (or recorded as a {@link Gap}). Rows of an origin are only ever applied in seq order, so the
@@ -27,8 +29,12 @@ public interface ReplicaStore {
     Map<String, Long> highWaterMarks() throws StoreException;
 
     /**
-     * The rows of {@code origin} after {@code afterSeq}, in seq order, without holes, at most
-     * {@code maxRows}; empty when it holds none after it.
+     * The rows of {@code origin} this store holds after {@code afterSeq}, in seq order, at most
+     * {@code maxRows}; empty when it holds none after it. Rows it does not hold are simply absent
+     * (as {@code WHERE seq > ? ORDER BY seq LIMIT ?} gives them): after a purge the first row may be
+     * above {@code afterSeq + 1}, and where a {@link Gap} was recorded the list skips it. The
+     * replicator sends only the consecutive part from {@code afterSeq + 1} and tells the partner
+     * what it lacks.
      */
     List<Row> rowsAfter(String origin, long afterSeq, int maxRows) throws StoreException;
 
