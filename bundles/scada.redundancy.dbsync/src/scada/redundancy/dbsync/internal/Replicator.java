@@ -882,7 +882,8 @@ public final class Replicator implements AutoCloseable {
             state = State.FORMAT_DIFFERS;
             problem = "format differs (here " + SyncMessageCodec.FORMAT + ", partner " + p.otherFormat
                     + "): install the same version on both servers";
-        } else if (v == null) {
+        } else if (v == null || now - p.lastHeardNanos > 5 * settings.vectorInterval().toNanos()) {
+            // never answered, or silent for five VECTOR intervals: its DB sync is not (or no longer) there
             state = State.CONNECTING;
         } else if (!v.enabled()) {
             state = State.OFF_ON_PARTNER;

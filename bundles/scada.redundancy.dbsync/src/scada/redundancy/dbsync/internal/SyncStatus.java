@@ -73,7 +73,7 @@ public record SyncStatus(String origin, int schemaVersion, boolean enabled, Stri
         OFF_HERE,
         /** The redundancy link to the partner is down. */
         NOT_CONNECTED,
-        /** The link is up, the partner's DB sync has not answered yet (not installed, or starting). */
+        /** The link is up, the partner's DB sync has not answered (yet, or for five VECTOR intervals): not installed, starting or stuck. */
         CONNECTING,
         /** The partner's DB sync is off. */
         OFF_ON_PARTNER,
@@ -122,7 +122,7 @@ public record SyncStatus(String origin, int schemaVersion, boolean enabled, Stri
             return switch (state) {
                 case OFF_HERE -> "DB sync off here";
                 case NOT_CONNECTED -> "not connected" + backlogText();
-                case CONNECTING -> "connecting (no answer yet from the partner's DB sync)";
+                case CONNECTING -> "connecting (no answer from the partner's DB sync)";
                 case OFF_ON_PARTNER -> "DB sync off on the partner";
                 case SCHEMA_DIFFERS -> problem;
                 case FORMAT_DIFFERS -> problem;

@@ -128,6 +128,8 @@ final class SyncTestNetwork implements AutoCloseable {
         private int dropNext;
         private int corruptNext;
         private long delayNanos;
+        /** Drops and corruptions hit ROWS messages only. */
+        private boolean onlyRows;
         long delivered;
         long bytes;
 
@@ -142,11 +144,12 @@ final class SyncTestNetwork implements AutoCloseable {
                     refused = true;
                     return false;
                 }
-                if (dropNext > 0) {
+                boolean rows = m.length > 1 && m[1] == SyncMessageCodec.ROWS;
+                if (dropNext > 0 && (rows || !onlyRows)) {
                     dropNext--;
                     return true;
                 }
-                if (corruptNext > 0) {
+                if (corruptNext > 0 && (rows || !onlyRows)) {
                     corruptNext--;
                     m = m.clone();
                     m[m.length / 2] ^= 0x5A;
@@ -206,12 +209,19 @@ final class SyncTestNetwork implements AutoCloseable {
             refused = false;
         }
 
+        /** Silently drops the next {@code n} messages (of any kind, or ROWS only after {@link #onlyRows}). */
         synchronized void drop(int n) {
             dropNext += n;
         }
 
+        /** Flips a byte in each of the next {@code n} messages (of any kind, or ROWS only after {@link #onlyRows}). */
         synchronized void corrupt(int n) {
             corruptNext += n;
+        }
+
+        synchronized Direction onlyRows() {
+            onlyRows = true;
+            return this;
         }
 
         synchronized void delay(Duration d) {
