@@ -119,7 +119,9 @@ public final class StoreLocation {
         // LOCK_TIMEOUT: a row lock is waited for at most this long, then the statement fails.
         // WRITE_DELAY=0: every commit reaches the file before it returns (H2 otherwise keeps commits in
         // memory for up to 500 ms, and a killed server would lose rows whose writers were told "stored").
-        String url = "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=" + LOCK_TIMEOUT_MS + ";WRITE_DELAY=0";
+        // DB_CLOSE_ON_EXIT=FALSE: H2 must not close the database from its own shutdown hook while the
+        // writer still drains its queue at a graceful stop; the store closes it in order.
+        String url = "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=" + LOCK_TIMEOUT_MS + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         return new StoreLocation(Kind.H2, url, "duplex", Map.of(), "H2 file " + file, dataDir, environment);
     }
 

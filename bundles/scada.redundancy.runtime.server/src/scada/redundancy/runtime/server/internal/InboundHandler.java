@@ -131,7 +131,7 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
                 from.contact(System.nanoTime());
                 int size = m.body().length;
                 node.listener().channelMessage(from.config.symbol(), m.channel(), m.body(),
-                        () -> node.loop().execute(() -> from.consumed(m.channel(), size)));
+                        () -> node.executeIfRunning(() -> from.consumed(m.channel(), size)));
             }
         }
         case CREDIT -> {

@@ -535,7 +535,7 @@ public final class RedundancyNode {
 
     /** See {@link scada.redundancy.runtime.HealthReporter#report}. */
     public void reportHealth(String source, int weight, String reason) {
-        loop.execute(() -> {
+        executeIfRunning(() -> {
             int before = state.report(source, weight, reason);
             if (before == state.health()) {
                 return;
@@ -596,6 +596,18 @@ public final class RedundancyNode {
 
     void log(String message) {
         listener.log(state.symbol() + " " + message);
+    }
+
+    /**
+     * Runs {@code action} on the loop, or drops it when the node has stopped: for news that no
+     * longer matters then (a channel's returned credit, a health report during shutdown).
+     */
+    void executeIfRunning(Runnable action) {
+        try {
+            loop.execute(action);
+        } catch (RejectedExecutionException e) {
+            // stopped: nothing left to tell
+        }
     }
 
     <T> CompletableFuture<T> onLoop(Callable<T> action) {
