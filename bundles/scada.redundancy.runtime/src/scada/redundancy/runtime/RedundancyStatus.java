@@ -1,6 +1,9 @@
 package scada.redundancy.runtime;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 
 /**
@@ -30,11 +33,14 @@ import java.util.Objects;
  * @param loopLateP99Ms    how late the redundancy thread ran its watchdog tick (every shortest Period), 99th
  *                         percentile since start, in ms: how long its decisions can wait behind a stall
  * @param loopLateMaxMs    the same, the worst since start
+ * @param details          lines a contribution offers on demand, by its source (DB sync: every gap that can no
+ *                         longer be filled), bounded by {@link StatusContribution#MAX_DETAILS} lines each; shown by
+ *                         {@code status --json} and the commands that print them, never in the note
  */
 public record RedundancyStatus(String symbol, String address, boolean activate, Role role, long term, int health,
         boolean starting, String connectedServer, int connectedClients, String database, Verification verified,
         String fingerprint, List<PartnerStatus> partners, List<RoleChange> roleChanges, String note,
-        List<String> contributors, long loopLateP99Ms, long loopLateMaxMs) {
+        List<String> contributors, long loopLateP99Ms, long loopLateMaxMs, Map<String, List<String>> details) {
 
     public RedundancyStatus {
         Objects.requireNonNull(symbol, "symbol");
@@ -48,6 +54,9 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
         partners = List.copyOf(partners);
         roleChanges = List.copyOf(roleChanges);
         contributors = List.copyOf(contributors);
+        Map<String, List<String>> d = new TreeMap<>();
+        details.forEach((k, v) -> d.put(k, List.copyOf(v)));
+        details = Collections.unmodifiableMap(d);
     }
 
     /** A status with empty texts, role BACKUP, term 0, health 100, no partners, database not installed, not checked. */
@@ -60,7 +69,7 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
         return new Builder().symbol(symbol).address(address).activate(activate).role(role).term(term).health(health)
                 .starting(starting).connectedServer(connectedServer).connectedClients(connectedClients)
                 .database(database).verified(verified).fingerprint(fingerprint).partners(partners)
-                .roleChanges(roleChanges).note(note).contributors(contributors).loopLate(loopLateP99Ms, loopLateMaxMs);
+                .roleChanges(roleChanges).note(note).contributors(contributors).loopLate(loopLateP99Ms, loopLateMaxMs).details(details);
     }
 
     /** Builds a {@link RedundancyStatus}; see the record's components for each field. */
@@ -83,6 +92,7 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
         private List<String> contributors = List.of();
         private long loopLateP99Ms;
         private long loopLateMaxMs;
+        private Map<String, List<String>> details = Map.of();
 
         private Builder() {
         }
@@ -162,6 +172,12 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
             return this;
         }
 
+        /** The contributions' on-demand lines, by source. */
+        public Builder details(Map<String, List<String>> details) {
+            this.details = details;
+            return this;
+        }
+
         public Builder contributors(List<String> contributors) {
             this.contributors = contributors;
             return this;
@@ -176,7 +192,7 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
         public RedundancyStatus build() {
             return new RedundancyStatus(symbol, address, activate, role, term, health, starting, connectedServer,
                     connectedClients, database, verified, fingerprint, partners, roleChanges, note, contributors,
-                    loopLateP99Ms, loopLateMaxMs);
+                    loopLateP99Ms, loopLateMaxMs, details);
         }
     }
 }

@@ -36,6 +36,8 @@ public class StatusContribution {
     public static final int MAX_NOTES = 5;
     /** The most partners one contribution speaks of (a configuration holds at most 10,000). */
     public static final int MAX_PARTNERS = 10_000;
+    /** The most on-demand lines one contribution offers (see {@link Snapshot#details}). */
+    public static final int MAX_DETAILS = 50;
     /** The longest source name. */
     public static final int MAX_SOURCE = 64;
 
@@ -137,11 +139,13 @@ public class StatusContribution {
      * @param partnersNotVerified the Symbols (lower case) of partners this contribution finds out of step with
      *                         this server (DB sync: another schema, or DB sync on here and off there): those
      *                         partners show Not Verified whatever Verify found; say why in their Database column
+     * @param details          lines offered on demand (in the status JSON, printed by commands such as
+     *                         {@code history gaps}), never in the note: at most {@link StatusContribution#MAX_DETAILS}
      */
     public record Snapshot(String database, Map<String, String> partnerDatabases, List<String> notes,
-            Set<String> partnersNotVerified) {
+            Set<String> partnersNotVerified, List<String> details) {
         /** Shows nothing: what a contribution shows before its first {@link StatusContribution#publish}. */
-        public static final Snapshot NOTHING = new Snapshot("", Map.of(), List.of(), Set.of());
+        public static final Snapshot NOTHING = new Snapshot("", Map.of(), List.of(), Set.of(), List.of());
 
         public Snapshot {
             database = bounded(database);
@@ -175,6 +179,17 @@ public class StatusContribution {
                 out.add(symbolKey(symbol));
             }
             partnersNotVerified = Collections.unmodifiableSet(out);
+            List<String> shown = new ArrayList<>();
+            for (String d : details) {
+                if (shown.size() == MAX_DETAILS) {
+                    break;
+                }
+                String line = bounded(d);
+                if (!line.isEmpty()) {
+                    shown.add(line);
+                }
+            }
+            details = List.copyOf(shown);
         }
 
         /** Whether this contribution finds the partner with {@code symbol} out of step. */
@@ -202,6 +217,7 @@ public class StatusContribution {
             private final Map<String, String> partnerDatabases = new LinkedHashMap<>();
             private final List<String> notes = new ArrayList<>();
             private final Set<String> partnersNotVerified = new TreeSet<>();
+            private final List<String> details = new ArrayList<>();
 
             private Builder() {
             }
@@ -230,8 +246,14 @@ public class StatusContribution {
                 return this;
             }
 
+            /** A line offered on demand (see {@link Snapshot#details}). */
+            public Builder detail(String line) {
+                details.add(Objects.requireNonNull(line, "detail"));
+                return this;
+            }
+
             public Snapshot build() {
-                return new Snapshot(database, partnerDatabases, notes, partnersNotVerified);
+                return new Snapshot(database, partnerDatabases, notes, partnersNotVerified, details);
             }
         }
     }

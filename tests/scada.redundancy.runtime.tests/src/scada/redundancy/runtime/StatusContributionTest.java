@@ -57,8 +57,8 @@ public class StatusContributionTest {
         for (int i = 0; i < StatusContribution.MAX_PARTNERS + 5; i++) {
             many.put("P" + i, "in sync");
         }
-        assertEquals(StatusContribution.MAX_PARTNERS, new Snapshot("", many, List.of(), java.util.Set.of()).partnerDatabases().size());
-        Snapshot s = new Snapshot("", partners, List.of(), java.util.Set.of());
+        assertEquals(StatusContribution.MAX_PARTNERS, new Snapshot("", many, List.of(), java.util.Set.of(), List.of()).partnerDatabases().size());
+        Snapshot s = new Snapshot("", partners, List.of(), java.util.Set.of(), List.of());
         assertTrue("a blank value says nothing", s.partnerDatabase("SCADA-EMPTY").isEmpty());
     }
 
@@ -77,7 +77,7 @@ public class StatusContributionTest {
         c.publish(first);
         assertThrows(NullPointerException.class, () -> c.publish(null));
         assertThrows(NullPointerException.class, () -> Snapshot.builder().database(null));
-        assertThrows(NullPointerException.class, () -> new Snapshot("ok", Map.of(), java.util.Arrays.asList("a", null), java.util.Set.of()));
+        assertThrows(NullPointerException.class, () -> new Snapshot("ok", Map.of(), java.util.Arrays.asList("a", null), java.util.Set.of(), List.of()));
         assertSame(first, c.snapshot());
     }
 

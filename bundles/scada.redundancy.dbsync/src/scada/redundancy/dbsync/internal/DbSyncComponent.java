@@ -31,6 +31,7 @@ import scada.redundancy.runtime.PartnerChannels;
 import scada.redundancy.runtime.PartnerStatus;
 import scada.redundancy.runtime.RedundancyService;
 import scada.redundancy.runtime.RedundancyStatus;
+import scada.redundancy.runtime.Role;
 import scada.redundancy.runtime.StatusContribution;
 import scada.redundancy.runtime.StatusListener;
 
@@ -40,7 +41,7 @@ import scada.redundancy.runtime.StatusListener;
  * {@link HistoryWriter} service that the plant's drivers, alarms and audit write through
  * ({@link LocalWriter}), replication over the link's "dbsync" channel ({@link Replicator}), the
  * Database columns and notes of the status (this component is the {@link StatusContribution}
- * "db-sync"), and a health report while the store cannot be written.
+ * "db-sync"), and a health report while the store cannot be written (see the two weights).
  * <p>
  * It shares the server's Config Admin PID (so it exists exactly while the server is configured)
  * and reads from it {@code data} (the data directory: the H2 file and the password file live
@@ -64,8 +65,17 @@ public final class DbSyncComponent extends StatusContribution implements History
     static final String SOURCE = "db-sync";
     /** The Database column's default: an H2 file "history" in the data directory. */
     static final String DEFAULT_DATABASE = "history";
-    /** Health weight while the store cannot be written: below 50, so a primary hands over to a healthy backup. */
-    static final int STORE_FAILING_WEIGHT = 60;
+    /**
+     * Health weight of a primary whose store cannot be written: health 40, below 50, so it hands
+     * over to a healthy backup if there is one (history then goes on being stored there) and stays
+     * primary if there is none.
+     */
+    static final int PRIMARY_STORE_FAILING_WEIGHT = 60;
+    /**
+     * Health weight of a backup whose store cannot be written: health 70, still able to take over
+     * (control of the plant comes before its history) but ranked after every backup whose store works.
+     */
+    static final int BACKUP_STORE_FAILING_WEIGHT = 30;
     private static final long REFRESH_MS = 1000;
     private static final long REOPEN_MS = 5000;
 
@@ -98,6 +108,9 @@ public final class DbSyncComponent extends StatusContribution implements History
     private volatile String openProblem = "opening";
     private final AtomicReference<RedundancyStatus> lastStatus = new AtomicReference<>();
     private volatile boolean stopping;
+    /** While the store fails: why, and whether the report was made as primary. */
+    private volatile String failingReason;
+    private volatile boolean reportedPrimary;
     private final ReentrantLock wakeLock = new ReentrantLock();
     private final Condition wake = wakeLock.newCondition();
 
@@ -146,7 +159,7 @@ public final class DbSyncComponent extends StatusContribution implements History
                 openProblem = e.getMessage();
                 log("cannot open the history store " + database + ": " + e.getMessage() + "; trying again in "
                         + REOPEN_MS / 1000 + " s");
-                health.report(SOURCE, STORE_FAILING_WEIGHT, "history store not reachable: " + e.getMessage());
+                reportFailing("history store not reachable: " + e.getMessage());
                 publishStatus();
                 await(REOPEN_MS);
             }
@@ -173,14 +186,14 @@ public final class DbSyncComponent extends StatusContribution implements History
 
             @Override
             public void failing(String message, int rowsKept) {
-                health.report(SOURCE, STORE_FAILING_WEIGHT, message);
+                reportFailing(message);
                 log(message);
                 signal();
             }
 
             @Override
             public void recovered(long highSeq) {
-                health.report(SOURCE, 0, "");
+                reportRecovered();
                 log("the history store works again; rows up to " + highSeq + " are stored");
                 replicator.localRowsCommitted();
                 signal();
@@ -190,7 +203,7 @@ public final class DbSyncComponent extends StatusContribution implements History
         writer.start();
         running = new Running(store, writer, replicator);
         openProblem = "";
-        health.report(SOURCE, 0, "");
+        reportRecovered();
         log("history store " + location.description() + " open (origin " + store.origin() + ", schema "
                 + store.schemaVersion() + "); DB sync " + (enabledAtStart ? "on" : "off") + ", "
                 + (synchronous ? "synchronous (a write waits up to " + syncTimeout.toMillis() + " ms for the partners)"
@@ -199,6 +212,23 @@ public final class DbSyncComponent extends StatusContribution implements History
         if (status != null) {
             replicator.partners(partnersOf(status));
         }
+    }
+
+    /** The store fails: a health report weighted by the role (see the weights), kept in step with role changes. */
+    private void reportFailing(String reason) {
+        failingReason = reason;
+        reportedPrimary = isPrimary();
+        health.report(SOURCE, reportedPrimary ? PRIMARY_STORE_FAILING_WEIGHT : BACKUP_STORE_FAILING_WEIGHT, reason);
+    }
+
+    private void reportRecovered() {
+        failingReason = null;
+        health.report(SOURCE, 0, "");
+    }
+
+    private boolean isPrimary() {
+        RedundancyStatus s = lastStatus.get();
+        return s != null && (s.role() == Role.PRIMARY || s.role() == Role.STANDALONE);
     }
 
     private void await(long ms) {
@@ -262,6 +292,9 @@ public final class DbSyncComponent extends StatusContribution implements History
             for (String n : sync.notes()) {
                 b.note(n.startsWith("DB sync: ") ? n.substring("DB sync: ".length()) : n);
             }
+            for (Gap g : sync.gaps()) {
+                b.detail(gapLine(g));
+            }
         }
         LocalServer local = config.thisScada();
         String configured = local.database().isBlank() ? DEFAULT_DATABASE : local.database().strip();
@@ -272,6 +305,19 @@ public final class DbSyncComponent extends StatusContribution implements History
         if (!next.equals(snapshot())) {
             publish(next);
         }
+    }
+
+    /** One gap as {@code history gaps} prints it; the prefix "gap:" lets it pick them out of the details. */
+    static String gapLine(Gap g) {
+        return "gap: " + g.origin() + " seq " + g.fromSeq() + "-" + g.toSeq() + " ("
+                + String.format(Locale.ROOT, "%,d", g.rows()) + (g.rows() == 1 ? " row" : " rows")
+                + (g.fromTimeMicros() >= 0 || g.toTimeMicros() >= 0 ? ", " + time(g.fromTimeMicros()) + " to "
+                        + time(g.toTimeMicros()) : "")
+                + "): " + g.reason();
+    }
+
+    private static String time(long micros) {
+        return micros < 0 ? "?" : Instant.EPOCH.plusNanos(micros * 1000).toString();
     }
 
     // ------------------------------------------------------------ HistoryWriter
@@ -316,6 +362,10 @@ public final class DbSyncComponent extends StatusContribution implements History
     @Override
     public void statusChanged(RedundancyStatus status) {
         lastStatus.set(status);
+        String failing = failingReason;
+        if (failing != null && isPrimary() != reportedPrimary) {
+            reportFailing(failing); // the weight follows the role
+        }
         Running r = running;
         if (r != null) {
             r.replicator().partners(partnersOf(status));

@@ -3,6 +3,8 @@ package scada.redundancy.runtime.client;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,6 +50,11 @@ public final class StatusJson {
         s.contributors().forEach(contributors::add);
         o.put("loopLateP99Ms", s.loopLateP99Ms());
         o.put("loopLateMaxMs", s.loopLateMaxMs());
+        ObjectNode details = o.putObject("details");
+        s.details().forEach((source, lines) -> {
+            ArrayNode a = details.putArray(source);
+            lines.forEach(a::add);
+        });
         ArrayNode partners = o.putArray("partners");
         for (PartnerStatus p : s.partners()) {
             ObjectNode n = partners.addObject();
@@ -129,7 +136,8 @@ public final class StatusJson {
                 .verified(Verification.fromJsonName(o.path("verified").asText()))
                 .fingerprint(o.path("fingerprint").asText()).partners(partners).roleChanges(changes)
                 .note(o.path("note").asText()).contributors(contributors)
-                .loopLate(o.path("loopLateP99Ms").asLong(0), o.path("loopLateMaxMs").asLong(0)).build();
+                .loopLate(o.path("loopLateP99Ms").asLong(0), o.path("loopLateMaxMs").asLong(0)).details(details(o))
+                .build();
     }
 
     private static Role role(String name) {
@@ -148,5 +156,15 @@ public final class StatusJson {
             }
         }
         return RoleChangeCause.MANUAL;
+    }
+
+    private static Map<String, List<String>> details(JsonNode o) {
+        Map<String, List<String>> details = new TreeMap<>();
+        o.path("details").fields().forEachRemaining(e -> {
+            List<String> lines = new ArrayList<>();
+            e.getValue().forEach(l -> lines.add(l.asText()));
+            details.put(e.getKey(), lines);
+        });
+        return details;
     }
 }

@@ -15,6 +15,7 @@ import org.junit.After;
 import org.junit.Test;
 
 import scada.redundancy.cli.harness.RedundancySet;
+import scada.redundancy.cli.harness.ServerProcess;
 import scada.redundancy.dbsync.internal.JdbcStore;
 import scada.redundancy.dbsync.internal.StoreLocation;
 import scada.redundancy.runtime.PartnerStatus;
@@ -110,6 +111,56 @@ public class DbSyncProcessTest {
         set.mend(0, 1);
         set.awaitStable(Duration.ofSeconds(30));
         assertEveryRowOnBothExactlyOnce();
+    }
+
+    /**
+     * A server's history purged before its partner got it (as a retention would): the partner
+     * records the gap once, shows it, and {@code history gaps} prints it with its range and reason.
+     */
+    @Test
+    public void aGapThatCanNoLongerBeFilledIsRecordedAndListedByHistoryGaps() throws Exception {
+        start(2, 6_000, false);
+        // A alone first: it becomes primary and writes; B has never seen those rows.
+        set.server(0).start();
+        set.server(0).await(set.monitor(), s -> s.role() == Role.PRIMARY, Duration.ofSeconds(30), "A alone is primary");
+        long left = until + 1_000 - System.currentTimeMillis();
+        if (left > 0) {
+            Thread.sleep(left); // A's writing for the scenario's 6 s
+        }
+        assertTrue(set.server(0).terminate(Duration.ofSeconds(20)));
+        JdbcStore a = JdbcStore.open(StoreLocation.parse("history", set.server(0).data()), "check");
+        String origin;
+        try {
+            origin = a.highWaterMarks().entrySet().stream().filter(e -> e.getValue() > 200).findFirst().orElseThrow()
+                    .getKey();
+        } finally {
+            a.close();
+        }
+        // Rows 1..100 gone from A, as a retention would remove them.
+        try (java.sql.Connection c = StoreLocation.parse("history", set.server(0).data()).connect();
+                java.sql.PreparedStatement delete = c.prepareStatement(
+                        "DELETE FROM duplex_history WHERE origin = ? AND seq <= 100")) {
+            delete.setString(1, origin);
+            assertEquals(100, delete.executeUpdate());
+            c.commit();
+        }
+        set.startAll().awaitStable(Duration.ofSeconds(30));
+        RedundancyStatus b = set.server(1).await(set.monitor(), s -> s.note().contains("can no longer be filled"),
+                SETTLE, "B records the gap");
+        assertTrue(b.note(), b.note().contains("gap"));
+        Process p = new ProcessBuilder(java(), "-cp", ServerProcess.product().resolve("plugins") + "/*",
+                "scada.redundancy.cli.DuplexCommand", "history", "gaps", set.server(1).bind() + ":" + set.port(),
+                "--data", set.server(1).data().toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(out, 0, p.exitValue());
+        assertTrue(out, out.contains("1 gap that can no longer be filled"));
+        assertTrue(out, out.contains(origin + " seq 1-100 (100 rows"));
+        assertTrue(out, out.contains("SCADA-A: in sync"));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     // ------------------------------------------------------------------ helpers

@@ -43,7 +43,9 @@ public class StatusJsonTest {
                 .verified(Verification.NOT_VERIFIED).fingerprint("10cc").note("db-sync: replication lag 2 s")
                 .partners(List.of(partner(1, PartnerRole.OFFLINE, Verification.VERIFIED),
                         partner(2, PartnerRole.NOT_HEARD, Verification.NOT_CHECKED)))
-                .roleChanges(List.of(change)).contributors(List.of("db-sync", "licence")).loopLate(12, 345).build();
+                .roleChanges(List.of(change)).contributors(List.of("db-sync", "licence")).loopLate(12, 345)
+                .details(java.util.Map.of("db-sync", List.of("gap: origin SCADA-A-1f2e3d4c.1 seq 10-19 (10 rows): purged")))
+                .build();
     }
 
     @Test
@@ -83,6 +85,8 @@ public class StatusJsonTest {
         assertEquals("not verified", o.path("verified").asText());
         assertEquals("in sync", o.path("database").asText());
         assertEquals("[\"db-sync\",\"licence\"]", o.path("contributors").toString());
+        assertEquals("gap: origin SCADA-A-1f2e3d4c.1 seq 10-19 (10 rows): purged",
+                o.path("details").path("db-sync").path(0).asText());
         JsonNode offline = o.path("partners").path(0);
         assertEquals("offline", offline.path("role").asText());
         assertEquals("verified", offline.path("verified").asText());
@@ -111,6 +115,7 @@ public class StatusJsonTest {
                 """);
         assertEquals("n/a", s.database());
         assertEquals(List.of(), s.contributors());
+        assertEquals(java.util.Map.of(), s.details());
         assertEquals(Verification.NOT_CHECKED, s.verified());
         PartnerStatus p = s.partners().get(0);
         assertEquals(PartnerRole.BACKUP, p.role());

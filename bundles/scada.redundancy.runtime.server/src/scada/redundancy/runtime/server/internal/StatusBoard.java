@@ -193,7 +193,7 @@ final class StatusBoard {
                 .connectedServer(on ? connected + "/" + active : "redundancy off")
                 .connectedClients(on ? monitors.size() : 0).database(contributed.database()).verified(verified)
                 .fingerprint(node.security().fingerprint()).partners(partners).roleChanges(state.roleChanges())
-                .note(String.join("; ", notes)).contributors(contributed.sources())
+                .note(String.join("; ", notes)).contributors(contributed.sources()).details(contributed.details())
                 .loopLate(lateness.p99Ms(), lateness.maxMs()).build();
         last = status;
         return status;

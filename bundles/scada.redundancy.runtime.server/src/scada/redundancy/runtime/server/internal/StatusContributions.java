@@ -3,7 +3,9 @@ package scada.redundancy.runtime.server.internal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -103,6 +105,17 @@ public final class StatusContributions {
         /** Whether any contribution finds the partner with {@code symbol} out of step. */
         boolean partnerNotVerified(String symbol) {
             return shown.stream().anyMatch(s -> s.snapshot().partnerNotVerified(symbol));
+        }
+
+        /** Every contribution's on-demand lines, by source (those that offer any). */
+        Map<String, List<String>> details() {
+            Map<String, List<String>> details = new TreeMap<>();
+            for (Shown s : shown) {
+                if (!s.snapshot().details().isEmpty()) {
+                    details.put(s.source(), s.snapshot().details());
+                }
+            }
+            return details;
         }
 
         /** Every contribution's notes, each with its source. */
