@@ -158,7 +158,8 @@ public class StatusContributionsTest {
         assertEquals("the set is not verified either", Verification.NOT_VERIFIED, s.verified());
         assertEquals("not verified: schema 2 here, 3 there", partnerDatabase(s));
         dbSync.publish(Snapshot.builder().partnerDatabase("SCADA-B", "in sync").build());
-        s = events.await(x -> x.partners().get(0).verified() == Verification.NOT_CHECKED, WAIT_MS);
+        s = events.await(x -> x.partners().get(0).verified() == Verification.NOT_CHECKED
+                && x.partners().get(0).database().equals("in sync"), WAIT_MS);
         assertEquals("in step again: back to what Verify found (nothing yet)", "in sync", partnerDatabase(s));
     }
 

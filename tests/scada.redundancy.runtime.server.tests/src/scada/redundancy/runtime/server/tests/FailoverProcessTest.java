@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -106,10 +107,22 @@ public class FailoverProcessTest {
      */
     @Test
     public void afterTheWholeSetRestartsTheLastPrimaryLeadsAgain() throws Exception {
-        start(2, 3, null);
+        // The scenario is both servers back within the startup allowance: on these shared 2-core
+        // machines two JVMs started together become ready up to ~3 s apart, so give them 10 s.
+        start(2, 3, (i, c) -> c.withThisScada(c.thisScada().withStartupAllowanceMs(10_000)));
         assertEquals(0, set.awaitStable(STABLE));
         set.server(0).kill();
         RoleChange takeover = lastTo(awaitRole(1, Role.PRIMARY), Role.PRIMARY);
+        // B records that it served in the new term just after it takes the role (off its loop); a power
+        // loss within those milliseconds would leave the set to the Symbol order. The scenario is a
+        // power loss after B has served: wait until its served term is on disk.
+        Path served = set.server(1).data().resolve("served-term");
+        long deadline = System.nanoTime() + STABLE.toNanos();
+        while (!Files.exists(served)
+                || !Files.readString(served).strip().equals(Long.toString(takeover.term()))) {
+            assertTrue("B's served term " + takeover.term() + " is stored within " + STABLE, System.nanoTime() < deadline);
+            Thread.sleep(10); // a file has no notification to wait on
+        }
         set.server(1).kill(); // the power fails for both
         set.startAll();
         assertEquals("SCADA-B, primary in the higher term, leads again", 1, set.awaitStable(STABLE));
