@@ -40,7 +40,7 @@ import scada.redundancy.runtime.StatusListener;
  * {@link HistoryWriter} service that the plant's drivers, alarms and audit write through
  * ({@link LocalWriter}), replication over the link's "dbsync" channel ({@link Replicator}), the
  * Database columns and notes of the status (this component is the {@link StatusContribution}
- * "db-sync"), and a health report while the store cannot be written.
+ * "db-sync"), and a health report while the store cannot be written or replicated into.
  * <p>
  * It shares the server's Config Admin PID (so it exists exactly while the server is configured)
  * and reads from it {@code data} (the data directory: the H2 file and the password file live
@@ -98,6 +98,8 @@ public final class DbSyncComponent extends StatusContribution implements History
     private volatile String openProblem = "opening";
     private final AtomicReference<RedundancyStatus> lastStatus = new AtomicReference<>();
     private volatile boolean stopping;
+    /** The health reason last reported, "" for none; owned by the keeper thread. */
+    private String healthReported;
     private final ReentrantLock wakeLock = new ReentrantLock();
     private final Condition wake = wakeLock.newCondition();
 
@@ -146,7 +148,7 @@ public final class DbSyncComponent extends StatusContribution implements History
                 openProblem = e.getMessage();
                 log("cannot open the history store " + database + ": " + e.getMessage() + "; trying again in "
                         + REOPEN_MS / 1000 + " s");
-                health.report(SOURCE, STORE_FAILING_WEIGHT, "history store not reachable: " + e.getMessage());
+                reportHealth("history store not reachable: " + e.getMessage());
                 publishStatus();
                 await(REOPEN_MS);
             }
@@ -173,14 +175,12 @@ public final class DbSyncComponent extends StatusContribution implements History
 
             @Override
             public void failing(String message, int rowsKept) {
-                health.report(SOURCE, STORE_FAILING_WEIGHT, message);
                 log(message);
-                signal();
+                signal(); // the keeper reports the health and publishes the status now
             }
 
             @Override
             public void recovered(long highSeq) {
-                health.report(SOURCE, 0, "");
                 log("the history store works again; rows up to " + highSeq + " are stored");
                 replicator.localRowsCommitted();
                 signal();
@@ -190,7 +190,7 @@ public final class DbSyncComponent extends StatusContribution implements History
         writer.start();
         running = new Running(store, writer, replicator);
         openProblem = "";
-        health.report(SOURCE, 0, "");
+        reportHealth("");
         log("history store " + location.description() + " open (origin " + store.origin() + ", schema "
                 + store.schemaVersion() + "); DB sync " + (enabledAtStart ? "on" : "off") + ", "
                 + (synchronous ? "synchronous (a write waits up to " + syncTimeout.toMillis() + " ms for the partners)"
@@ -198,6 +198,19 @@ public final class DbSyncComponent extends StatusContribution implements History
         RedundancyStatus status = lastStatus.get();
         if (status != null) {
             replicator.partners(partnersOf(status));
+        }
+    }
+
+    /**
+     * On the keeper thread, its only caller (one owner of this source's health): weight
+     * {@link #STORE_FAILING_WEIGHT} while {@code problem} is not empty — local writes failing on a
+     * primary, or replication failing to read or apply on a backup, whose history would then fall
+     * behind unseen — else 0. Reported when it changes.
+     */
+    private void reportHealth(String problem) {
+        if (!problem.equals(healthReported)) {
+            healthReported = problem;
+            health.report(SOURCE, problem.isEmpty() ? 0 : STORE_FAILING_WEIGHT, problem);
         }
     }
 
@@ -230,24 +243,24 @@ public final class DbSyncComponent extends StatusContribution implements History
         Snapshot.Builder b = Snapshot.builder();
         RedundancyConfiguration config = redundancy.configuration();
         if (r == null) {
-            b.database(database + ": error: " + openProblem);
+            b.database("error: " + openProblem + " (" + database + ")");
             b.note("history is not being stored: " + openProblem);
         } else {
             SyncStatus sync = r.replicator().status();
             String problem = r.writer().problem();
-            StringBuilder column = new StringBuilder(r.store().location().description());
-            if (problem != null && !problem.isEmpty()) {
-                column.append(": error: ").append(problem);
-            } else if (!sync.problem().isEmpty()) {
-                column.append(": error: ").append(sync.problem());
-            } else {
-                column.append(": reachable");
-            }
+            String description = r.store().location().description();
+            String error = problem != null && !problem.isEmpty() ? problem : sync.problem();
+            // The error first: the column is cut at StatusContribution.MAX_TEXT, and while the store fails
+            // what failed and what is kept matter more than where the store is (the reason names it anyway).
+            StringBuilder column = new StringBuilder(error.isEmpty() ? description + ": reachable"
+                    : "error: " + error + " (" + description + ")");
             int backlog = r.writer().backlog();
-            if (backlog > 0) {
+            if (backlog > 0 && (problem == null || problem.isEmpty())) {
                 column.append(", ").append(String.format(Locale.ROOT, "%,d", backlog)).append(" rows queued");
             }
             b.database(column.toString());
+            reportHealth(problem != null && !problem.isEmpty() ? problem
+                    : sync.problem().isEmpty() ? "" : "the history store fails for DB sync: " + sync.problem());
             for (Partner p : config.partners()) {
                 SyncStatus.PartnerSyncStatus ps = sync.partner(p.symbol());
                 if (ps == null) {
