@@ -41,7 +41,8 @@ import scada.redundancy.runtime.StatusListener;
  * {@link HistoryWriter} service that the plant's drivers, alarms and audit write through
  * ({@link LocalWriter}), replication over the link's "dbsync" channel ({@link Replicator}), the
  * Database columns and notes of the status (this component is the {@link StatusContribution}
- * "db-sync"), and a health report while the store cannot be written (see the two weights).
+ * "db-sync"), and a health report while the store cannot be written or replicated into (weighted
+ * by the role: see the two weights).
  * <p>
  * It shares the server's Config Admin PID (so it exists exactly while the server is configured)
  * and reads from it {@code data} (the data directory: the H2 file and the password file live
@@ -72,8 +73,8 @@ public final class DbSyncComponent extends StatusContribution implements History
      */
     static final int PRIMARY_STORE_FAILING_WEIGHT = 60;
     /**
-     * Health weight of a backup whose store cannot be written: health 70, still able to take over
-     * (control of the plant comes before its history) but ranked after every backup whose store works.
+     * Health weight of a backup whose store fails: health 70, still able to take over (control of
+     * the plant comes before its history) but ranked after every backup whose store works.
      */
     static final int BACKUP_STORE_FAILING_WEIGHT = 30;
     private static final long REFRESH_MS = 1000;
@@ -108,9 +109,9 @@ public final class DbSyncComponent extends StatusContribution implements History
     private volatile String openProblem = "opening";
     private final AtomicReference<RedundancyStatus> lastStatus = new AtomicReference<>();
     private volatile boolean stopping;
-    /** While the store fails: why, and whether the report was made as primary. */
-    private volatile String failingReason;
-    private volatile boolean reportedPrimary;
+    /** The health reason last reported, "" for none; owned by the keeper thread. */
+    private String healthReported;
+    private int weightReported = -1;
     private final ReentrantLock wakeLock = new ReentrantLock();
     private final Condition wake = wakeLock.newCondition();
 
@@ -159,7 +160,7 @@ public final class DbSyncComponent extends StatusContribution implements History
                 openProblem = e.getMessage();
                 log("cannot open the history store " + database + ": " + e.getMessage() + "; trying again in "
                         + REOPEN_MS / 1000 + " s");
-                reportFailing("history store not reachable: " + e.getMessage());
+                reportHealth("history store not reachable: " + e.getMessage());
                 publishStatus();
                 await(REOPEN_MS);
             }
@@ -186,14 +187,12 @@ public final class DbSyncComponent extends StatusContribution implements History
 
             @Override
             public void failing(String message, int rowsKept) {
-                reportFailing(message);
                 log(message);
-                signal();
+                signal(); // the keeper reports the health and publishes the status now
             }
 
             @Override
             public void recovered(long highSeq) {
-                reportRecovered();
                 log("the history store works again; rows up to " + highSeq + " are stored");
                 replicator.localRowsCommitted();
                 signal();
@@ -203,7 +202,7 @@ public final class DbSyncComponent extends StatusContribution implements History
         writer.start();
         running = new Running(store, writer, replicator);
         openProblem = "";
-        reportRecovered();
+        reportHealth("");
         log("history store " + location.description() + " open (origin " + store.origin() + ", schema "
                 + store.schemaVersion() + "); DB sync " + (enabledAtStart ? "on" : "off") + ", "
                 + (synchronous ? "synchronous (a write waits up to " + syncTimeout.toMillis() + " ms for the partners)"
@@ -214,16 +213,20 @@ public final class DbSyncComponent extends StatusContribution implements History
         }
     }
 
-    /** The store fails: a health report weighted by the role (see the weights), kept in step with role changes. */
-    private void reportFailing(String reason) {
-        failingReason = reason;
-        reportedPrimary = isPrimary();
-        health.report(SOURCE, reportedPrimary ? PRIMARY_STORE_FAILING_WEIGHT : BACKUP_STORE_FAILING_WEIGHT, reason);
-    }
-
-    private void reportRecovered() {
-        failingReason = null;
-        health.report(SOURCE, 0, "");
+    /**
+     * On the keeper thread, its only caller (one owner of this source's health): weight
+     * {@link #PRIMARY_STORE_FAILING_WEIGHT} or {@link #BACKUP_STORE_FAILING_WEIGHT} (by the role) while
+     * {@code problem} is not empty — local writes failing on a
+     * primary, or replication failing to read or apply on a backup, whose history would then fall
+     * behind unseen — else 0. Reported when it changes.
+     */
+    private void reportHealth(String problem) {
+        int weight = problem.isEmpty() ? 0 : isPrimary() ? PRIMARY_STORE_FAILING_WEIGHT : BACKUP_STORE_FAILING_WEIGHT;
+        if (!problem.equals(healthReported) || weight != weightReported) {
+            healthReported = problem;
+            weightReported = weight;
+            health.report(SOURCE, weight, problem);
+        }
     }
 
     private boolean isPrimary() {
@@ -260,24 +263,24 @@ public final class DbSyncComponent extends StatusContribution implements History
         Snapshot.Builder b = Snapshot.builder();
         RedundancyConfiguration config = redundancy.configuration();
         if (r == null) {
-            b.database(database + ": error: " + openProblem);
+            b.database("error: " + openProblem + " (" + database + ")");
             b.note("history is not being stored: " + openProblem);
         } else {
             SyncStatus sync = r.replicator().status();
             String problem = r.writer().problem();
-            StringBuilder column = new StringBuilder(r.store().location().description());
-            if (problem != null && !problem.isEmpty()) {
-                column.append(": error: ").append(problem);
-            } else if (!sync.problem().isEmpty()) {
-                column.append(": error: ").append(sync.problem());
-            } else {
-                column.append(": reachable");
-            }
+            String description = r.store().location().description();
+            String error = problem != null && !problem.isEmpty() ? problem : sync.problem();
+            // The error first: the column is cut at StatusContribution.MAX_TEXT, and while the store fails
+            // what failed and what is kept matter more than where the store is (the reason names it anyway).
+            StringBuilder column = new StringBuilder(error.isEmpty() ? description + ": reachable"
+                    : "error: " + error + " (" + description + ")");
             int backlog = r.writer().backlog();
-            if (backlog > 0) {
+            if (backlog > 0 && (problem == null || problem.isEmpty())) {
                 column.append(", ").append(String.format(Locale.ROOT, "%,d", backlog)).append(" rows queued");
             }
             b.database(column.toString());
+            reportHealth(problem != null && !problem.isEmpty() ? problem
+                    : sync.problem().isEmpty() ? "" : "the history store fails for DB sync: " + sync.problem());
             for (Partner p : config.partners()) {
                 SyncStatus.PartnerSyncStatus ps = sync.partner(p.symbol());
                 if (ps == null) {
@@ -292,9 +295,6 @@ public final class DbSyncComponent extends StatusContribution implements History
             for (String n : sync.notes()) {
                 b.note(n.startsWith("DB sync: ") ? n.substring("DB sync: ".length()) : n);
             }
-            for (Gap g : sync.gaps()) {
-                b.detail(gapLine(g));
-            }
         }
         LocalServer local = config.thisScada();
         String configured = local.database().isBlank() ? DEFAULT_DATABASE : local.database().strip();
@@ -305,19 +305,6 @@ public final class DbSyncComponent extends StatusContribution implements History
         if (!next.equals(snapshot())) {
             publish(next);
         }
-    }
-
-    /** One gap as {@code history gaps} prints it; the prefix "gap:" lets it pick them out of the details. */
-    static String gapLine(Gap g) {
-        return "gap: " + g.origin() + " seq " + g.fromSeq() + "-" + g.toSeq() + " ("
-                + String.format(Locale.ROOT, "%,d", g.rows()) + (g.rows() == 1 ? " row" : " rows")
-                + (g.fromTimeMicros() >= 0 || g.toTimeMicros() >= 0 ? ", " + time(g.fromTimeMicros()) + " to "
-                        + time(g.toTimeMicros()) : "")
-                + "): " + g.reason();
-    }
-
-    private static String time(long micros) {
-        return micros < 0 ? "?" : Instant.EPOCH.plusNanos(micros * 1000).toString();
     }
 
     // ------------------------------------------------------------ HistoryWriter
@@ -361,10 +348,9 @@ public final class DbSyncComponent extends StatusContribution implements History
 
     @Override
     public void statusChanged(RedundancyStatus status) {
-        lastStatus.set(status);
-        String failing = failingReason;
-        if (failing != null && isPrimary() != reportedPrimary) {
-            reportFailing(failing); // the weight follows the role
+        RedundancyStatus before = lastStatus.getAndSet(status);
+        if (before == null || before.role() != status.role()) {
+            signal(); // the keeper weighs a failing store's health report by the new role
         }
         Running r = running;
         if (r != null) {

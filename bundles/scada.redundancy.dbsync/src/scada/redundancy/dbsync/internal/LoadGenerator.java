@@ -48,6 +48,7 @@ public final class LoadGenerator {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private long sequence;
+    private long ticks;
     private long until;
 
     @Activate
@@ -71,6 +72,10 @@ public final class LoadGenerator {
         Instant now = Instant.now();
         if (now.toEpochMilli() >= until) {
             return;
+        }
+        if (++ticks % TICKS == 0) {
+            // Once a second: what a killed server had been told was stored stays in its log.
+            log(written.get() + " rows stored, " + refused.get() + " refused so far");
         }
         for (int i = 0; i < rows; i++) {
             long n = ++sequence;

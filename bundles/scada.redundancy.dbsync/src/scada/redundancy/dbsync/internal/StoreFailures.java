@@ -24,7 +24,22 @@ final class StoreFailures {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         int h2Code = e.getErrorCode();
         return state.startsWith("08") || state.startsWith("57P") || h2Code == 90067 || h2Code == 90121
-                || h2Code == 90098;
+                || h2Code == 90098 || diskFull(e) || (h2Code == 50000 && mvStoreFailed(e));
+    }
+
+    /**
+     * H2's storage engine failed under the session (a write refused: disk full, file too large):
+     * it has closed the store, but the database stays open, holding the file's lock, until its last
+     * session closes. A session kept would keep the lock for ever and every new connection would
+     * find the file "in use" (seen with a full disk): such a connection is dropped too.
+     */
+    private static boolean mvStoreFailed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getName().startsWith("org.h2.mvstore.") || String.valueOf(t.getMessage()).contains("MVStoreException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String reason(SQLException e, StoreLocation where) {
@@ -90,7 +105,9 @@ final class StoreFailures {
     private static boolean diskFull(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            if (m.contains("no space left on device") || m.contains("disk full")) {
+            // ENOSPC, and EFBIG ("File too large"): a file-size limit or quota refuses to let the file grow,
+            // which for the store is the same as a full disk (and is cured the same way: room for it).
+            if (m.contains("no space left on device") || m.contains("disk full") || m.contains("file too large")) {
                 return true;
             }
         }
