@@ -59,7 +59,7 @@ public class DbSyncProcessTest {
 
     @Test
     public void aPrimaryKilledMidStreamLosesNoRowAndCatchesUpAsBackup() throws Exception {
-        start(2, 20_000, false);
+        start(2, 30_000, false);
         int primary = set.awaitStable(Duration.ofSeconds(30));
         int backup = 1 - primary;
         awaitStreaming(backup, primary);
@@ -73,7 +73,7 @@ public class DbSyncProcessTest {
 
     @Test
     public void aFrozenPrimaryThenAGracefulHandOverLoseNoRow() throws Exception {
-        start(2, 25_000, false);
+        start(2, 35_000, false);
         int primary = set.awaitStable(Duration.ofSeconds(30));
         int backup = 1 - primary;
         awaitStreaming(backup, primary);
@@ -95,7 +95,7 @@ public class DbSyncProcessTest {
 
     @Test
     public void aSplitBrainHealedKeepsWhatBothSidesWrote() throws Exception {
-        start(2, 20_000, true);
+        start(2, 30_000, true);
         int primary = set.awaitStable(Duration.ofSeconds(30));
         int backup = 1 - primary;
         awaitStreaming(backup, primary);
