@@ -78,6 +78,7 @@ public final class RuntimeStatusSource implements AutoCloseable {
         case "Connected Client" -> s.connectedClients() + " client(s)";
         case "Verified / Not Verified" -> s.verified().jsonName();
         case "Try To Connect" -> "context menu";
+        case "Database" -> s.database();
         default -> "";
         };
     }

@@ -28,6 +28,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.ui.ISharedImages;
 import org.eclipse.ui.PlatformUI;
 
+import scada.redundancy.model.ConfigField;
 import scada.redundancy.model.Problem;
 import scada.redundancy.model.RedundancyConfiguration;
 import scada.redundancy.model.Severity;
@@ -117,7 +118,20 @@ public final class SectionTable {
             if (column.kind() == Kind.STATUS) {
                 return Columns.status(column, config.get(), (Integer) element, runtime.get());
             }
-            return Columns.text(column, config.get(), (Integer) element);
+            String text = Columns.text(column, config.get(), (Integer) element);
+            String live = liveDatabase(column);
+            // This SCADA's Database is a setting and a status: what is configured, then what the runtime says of it.
+            return live == null ? text : text + "  \u2014 " + live;
+        }
+
+        /** The followed runtime's This SCADA Database status for that column, or null. */
+        private String liveDatabase(Column column) {
+            RuntimeStatusSource source = runtime.get();
+            if (column.field() != ConfigField.THIS_DATABASE || source == null) {
+                return null;
+            }
+            String live = source.thisScada("Database");
+            return live.isEmpty() || live.equals(source.state()) ? null : live; // no status yet: nothing to add
         }
 
         @Override
@@ -137,7 +151,9 @@ public final class SectionTable {
                 return column.tooltip() + "\n" + Columns.status(column, config.get(), (Integer) element, runtime.get());
             }
             List<Problem> problems = problems(column, (Integer) element);
-            return problems.isEmpty() ? column.tooltip()
+            String live = liveDatabase(column);
+            String tip = live == null ? column.tooltip() : column.tooltip() + "\nRuntime: " + live;
+            return problems.isEmpty() ? tip
                     : problems.stream().map(p -> p.message() + " " + p.howToFix()).collect(Collectors.joining("\n"));
         }
     }

@@ -81,6 +81,9 @@ public class LiveStatusTest {
                 && cell(false, 1, "Connected").startsWith("yes"));
         assertEquals("2/2", cell(true, 0, "Connected Server"));
         assertTrue(cell(true, 0, "Is Primary"), cell(true, 0, "Is Primary").contains("term"));
+        // This SCADA's Database: the setting, then what the runtime's DB sync says of its store.
+        until("the runtime's history store shown", () -> cell(true, 0, "Database").contains("H2 file")
+                && cell(true, 0, "Database").contains("reachable"));
         screenshot();
 
         editor.verify(0).join();
