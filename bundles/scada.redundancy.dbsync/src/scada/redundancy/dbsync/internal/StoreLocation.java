@@ -265,7 +265,7 @@ public final class StoreLocation {
      * @throws StoreException the database cannot be reached or refused the login; the message
      *                        says which and what to do
      */
-    Connection connect() throws StoreException {
+    public Connection connect() throws StoreException {
         Properties properties = new Properties();
         properties.putAll(driverProperties);
         properties.setProperty("user", user);
