@@ -73,8 +73,12 @@ final class DbSyncBench {
 
     /** Rows per transaction of the plain insert: what the server's own writer commits at most at once. */
     static final int FILL_BATCH = LocalWriter.DEFAULT_BATCH;
-    /** Time the servers are given to start and elect before the steady window can begin. */
-    private static final long STARTUP_MARGIN_MS = 30_000;
+    /**
+     * Time the servers are given to start, elect and connect before the steady window begins (the
+     * load runs from the election to the window's end: it is set before the processes start). On
+     * a busy shared machine two servers took 28 s.
+     */
+    private static final long STARTUP_MARGIN_MS = 60_000;
     /** Of the catch-up goal: catch-up at this share of the plain insert rate or more. */
     static final double CATCH_UP_GOAL = 0.8;
     private static final Pattern LOAD_STOPPED = Pattern.compile("db-sync load: stopped: (\\d+) rows stored, (\\d+) refused");
@@ -210,6 +214,7 @@ final class DbSyncBench {
                     List.of("-Dduplex.dbsync.load=" + rate, "-Dduplex.dbsync.loadUntil=" + until));
             int primary;
             long windowFrom;
+            long windowTo;
             String note = "";
             try {
                 set.startAll();
@@ -218,8 +223,9 @@ final class DbSyncBench {
                 set.server(1 - primary).await(set.monitor(), s -> database(s, p).startsWith("in sync"),
                         Duration.ofSeconds(60), "the backup in sync with the primary " + p);
                 windowFrom = System.currentTimeMillis() + 1000;
-                if (until - windowFrom < steadySeconds * 1000L / 2) {
-                    note = "the servers took long to start: the window is " + (until - windowFrom) / 1000 + " s";
+                windowTo = Math.min(until, windowFrom + steadySeconds * 1000L);
+                if (windowTo - windowFrom < steadySeconds * 1000L / 2) {
+                    note = "the servers took long to start: the window is " + (windowTo - windowFrom) / 1000 + " s";
                 }
                 long left = until + 2000 - System.currentTimeMillis(); // the load ends at a known moment
                 if (left > 0) {
@@ -263,7 +269,7 @@ final class DbSyncBench {
                 bs.close();
             }
             long fromMicros = windowFrom * 1000;
-            long toMicros = until * 1000;
+            long toMicros = windowTo * 1000;
             List<Long> lags = new ArrayList<>();
             long inWindow = 0;
             long missing = 0;

@@ -286,8 +286,11 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
         }
         return transaction("cannot read history rows", c -> {
             List<Row> rows = new ArrayList<>();
+            // ORDER BY origin, seq, not just seq (the same order, the origin being fixed): H2 then reads
+            // the primary key in order and stops after maxRows; with ORDER BY seq it read and sorted every
+            // row after afterSeq, so each batch of a catch-up cost as much as all the rows still to send.
             try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS
-                    + " FROM duplex_history WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                    + " FROM duplex_history WHERE origin = ? AND seq > ? ORDER BY origin, seq LIMIT ?")) {
                 p.setString(1, origin);
                 p.setLong(2, afterSeq);
                 p.setInt(3, maxRows);
