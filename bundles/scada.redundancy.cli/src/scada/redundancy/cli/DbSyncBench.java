@@ -107,7 +107,7 @@ final class DbSyncBench {
 
     CatchUp catchUp(Database db, int rows) throws Exception {
         Path dir = Files.createTempDirectory("duplex-bench-dbsync-");
-        try (Stores stores = new Stores(db)) {
+        try (Stores stores = new Stores(db); TempTree removed = new TempTree(dir)) {
             RedundancySet set = stores.set(dir, 1000, 3000, List.of());
             long insertNanos;
             String origin;
@@ -208,7 +208,7 @@ final class DbSyncBench {
 
     Steady steady(Database db, int period, int timeout, int rate, int steadySeconds) throws Exception {
         Path dir = Files.createTempDirectory("duplex-bench-dbsync-");
-        try (Stores stores = new Stores(db)) {
+        try (Stores stores = new Stores(db); TempTree removed = new TempTree(dir)) {
             long until = System.currentTimeMillis() + STARTUP_MARGIN_MS + steadySeconds * 1000L;
             RedundancySet set = stores.set(dir, period, timeout,
                     List.of("-Dduplex.dbsync.load=" + rate, "-Dduplex.dbsync.loadUntil=" + until));
@@ -394,6 +394,18 @@ final class DbSyncBench {
                         s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
                     }
                     c.commit();
+                }
+            }
+        }
+    }
+
+    /** A phase's folder (H2 files of a million rows are hundreds of MB), removed when the phase ends, the servers stopped. */
+    private record TempTree(Path dir) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
                 }
             }
         }
