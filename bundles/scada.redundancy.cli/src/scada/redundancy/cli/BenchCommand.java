@@ -37,22 +37,25 @@ import scada.redundancy.runtime.RoleChange;
  *
  * <p>{@code bench three-cut} and {@code bench heal} cut one link silent and mend it
  * ({@link PartitionBench}); {@code bench loaded} keeps every core busy ({@link LoadedBench}).
+ * {@code bench dbsync} measures DB sync ({@link DbSyncBench}).
  * Each writes its own {@code NAME.json} and {@code NAME.md}.
  */
 @Command(name = "bench", description = "Benchmarks with real server processes: 'bench failover' (failover times), "
         + "'bench three-cut' (three servers, the primary's link to the top backup cut silent), 'bench heal' (two servers "
-        + "cut silent, then mended), 'bench loaded' (every core busy: false failovers, kill -9 under load).")
+        + "cut silent, then mended), 'bench loaded' (every core busy: false failovers, kill -9 under load), 'bench dbsync' "
+        + "(DB sync: catch-up against the plain insert rate, lag at a steady load, on H2 and PostgreSQL).")
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WHAT", description = "failover, three-cut, heal or loaded")
+    @Parameters(paramLabel = "WHAT", description = "failover, three-cut, heal, loaded or dbsync")
     String what;
 
     @Option(names = "--rounds", defaultValue = "20", description = "Rounds per mode, timing and cut length (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--timings", defaultValue = "1000/3000,100/300", split = ",", description = "Period/Timeout pairs in ms (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timings", split = ",", description = "Period/Timeout pairs in ms (default: 1000/3000,100/300; "
+            + "dbsync: 1000/3000).")
     List<String> timings;
 
     @Option(names = "--modes", defaultValue = "crash,freeze,graceful", split = ",", description = "crash, freeze, graceful (default: all).")
@@ -68,6 +71,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--load-seconds", defaultValue = "300", description = "loaded: how long the load runs with no fault, "
             + "per timing (default: ${DEFAULT-VALUE}).")
     int loadSeconds;
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "dbsync: rows the empty backup catches up "
+            + "(default: ${DEFAULT-VALUE}).")
+    int catchUpRows;
+
+    @Option(names = "--rate", defaultValue = "10000", description = "dbsync: the steady load in rows/s (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--steady-seconds", defaultValue = "30", description = "dbsync: how long the steady load runs, per "
+            + "database and timing (default: ${DEFAULT-VALUE}).")
+    int steadySeconds;
+
+    @Option(names = "--databases", defaultValue = "h2,postgresql", split = ",", description = "dbsync: h2, postgresql "
+            + "(default: both; PostgreSQL only where DUPLEX_TEST_POSTGRES is set).")
+    List<String> databases;
 
     private PrintWriter log;
 
@@ -124,13 +142,20 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         log = spec.commandLine().getOut();
         Path outDir = out != null ? out : Path.of(System.getProperty("duplex.root", "."), "benchmarks");
+        if (timings == null) {
+            timings = "dbsync".equals(what) ? List.of("1000/3000") : List.of("1000/3000", "100/300");
+        }
         switch (String.valueOf(what)) {
         case "failover" -> failover(outDir);
         case "three-cut" -> partition(outDir, "three-cut", 3, cutSeconds != null ? cutSeconds : List.of(20));
         case "heal" -> partition(outDir, "heal", 2, cutSeconds != null ? cutSeconds : List.of(5, 20));
         case "loaded" -> loaded(outDir);
+        case "dbsync" -> {
+            return dbsync(outDir);
+        }
         default -> {
-            spec.commandLine().getErr().println("unknown benchmark '" + what + "'; try: bench failover, three-cut, heal or loaded");
+            spec.commandLine().getErr().println("unknown benchmark '" + what + "'; try: bench failover, three-cut, heal, loaded "
+                    + "or dbsync");
             return CheckCommand.USAGE;
         }
         }
@@ -394,6 +419,144 @@ final class BenchCommand implements Callable<Integer> {
                 + "read after the kills, before the set is closed (each server since its last restart).\n\n"
                 + "## Goals\n\n" + goals;
         write(outDir, "loaded", doc, md, table);
+    }
+
+    private int dbsync(Path outDir) throws Exception {
+        List<Double> loadAverage = DbSyncBench.loadAverage(); // before anything of ours runs: the machine is shared
+        DbSyncBench bench = new DbSyncBench(log, System.getenv("DUPLEX_TEST_POSTGRES"),
+                System.getenv("DUPLEX_TEST_POSTGRES_PASSWORD"));
+        List<DbSyncBench.Database> dbs = new ArrayList<>();
+        boolean postgresWanted = false;
+        for (String d : databases) {
+            switch (d.strip().toLowerCase(Locale.ROOT)) {
+            case "h2" -> dbs.add(DbSyncBench.Database.H2);
+            case "postgresql" -> {
+                postgresWanted = true;
+                if (bench.hasPostgres()) {
+                    dbs.add(DbSyncBench.Database.POSTGRESQL);
+                }
+            }
+            default -> {
+                spec.commandLine().getErr().println("--databases: unknown database '" + d + "'; use h2 and/or postgresql");
+                return CheckCommand.USAGE;
+            }
+            }
+        }
+        String postgresRun = !postgresWanted ? "not asked for (--databases)"
+                : bench.hasPostgres() ? bench.postgresDescription()
+                        : "not run: DUPLEX_TEST_POSTGRES is not set (./scada-redundancy test's ensure_postgres shows how to "
+                                + "set it up; set DUPLEX_TEST_POSTGRES and DUPLEX_TEST_POSTGRES_PASSWORD)";
+        if (postgresWanted && !bench.hasPostgres()) {
+            log.println("PostgreSQL " + postgresRun);
+        }
+        log.printf(Locale.ROOT, "load average at the start: %s%n", loadAverage);
+        log.flush();
+        long started = System.nanoTime();
+        List<DbSyncBench.CatchUp> catchUps = new ArrayList<>();
+        List<DbSyncBench.Steady> steadies = new ArrayList<>();
+        for (DbSyncBench.Database db : dbs) {
+            try {
+                catchUps.add(bench.catchUp(db, catchUpRows));
+            } catch (Exception e) {
+                log.println(db.label() + " catch-up failed: " + e);
+                catchUps.add(new DbSyncBench.CatchUp(db.label(), catchUpRows, -1, -1, 0, -1, -1, -1, 0, false,
+                        "failed: " + e.getMessage()));
+            }
+            for (String timing : timings) {
+                int[] pt = timing(timing);
+                try {
+                    steadies.add(bench.steady(db, pt[0], pt[1], rate, steadySeconds));
+                } catch (Exception e) {
+                    log.println(db.label() + " steady load at " + timing + " failed: " + e);
+                    steadies.add(new DbSyncBench.Steady(db.label(), pt[0], pt[1], rate, -1, 0, -1, -1, 0, 0, -1, -1, -1, -1,
+                            false, "failed: " + e.getMessage()));
+                }
+            }
+        }
+        long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+
+        StringBuilder table = new StringBuilder();
+        StringBuilder goals = new StringBuilder();
+        table.append("| database | rows | plain insert rows/s | catch-up rows/s | catch-up / insert | catch-up s (store to store) "
+                + "| start to in sync s | goal catch-up >= 80% of insert |\n");
+        table.append("|---|---|---|---|---|---|---|---|\n");
+        for (DbSyncBench.CatchUp c : catchUps) {
+            table.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s%s |%n", c.database(), c.rows(),
+                    rate(c.insertRowsPerSecond()), rate(c.catchUpRowsPerSecond()),
+                    c.ratio() > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * c.ratio()) : "–", seconds(c.catchUpMs()),
+                    seconds(c.startToInSyncMs()), verdict(c.goalMet()), c.note().isEmpty() ? "" : " (" + c.note() + ")"));
+            goals.append(String.format(Locale.ROOT, "- %s: catch-up of %,d rows at %s rows/s, %s of the plain insert's %s "
+                    + "rows/s (goal >= 80%%): %s%n", c.database(), c.rowsOnBackup(), rate(c.catchUpRowsPerSecond()),
+                    String.format(Locale.ROOT, "%.0f%%", 100 * c.ratio()), rate(c.insertRowsPerSecond()), verdict(c.goalMet())));
+        }
+        table.append("\n| database | Period/Timeout ms | offered rows/s | written rows/s | replicated rows/s | window s "
+                + "| lag p50 ms | p99 | max | missing on backup | refused | goal lag p99 < 2 x Period |\n");
+        table.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (DbSyncBench.Steady st : steadies) {
+            table.append(String.format(Locale.ROOT, "| %s | %d/%d | %,d | %s | %s | %s | %s | %s | %s | %d | %d | %s%s |%n",
+                    st.database(), st.periodMs(), st.timeoutMs(), st.offeredRowsPerSecond(), rate(st.writtenRowsPerSecond()),
+                    rate(st.replicatedRowsPerSecond()), seconds(st.windowMs()), lagMs(st.lagP50Ms()), lagMs(st.lagP99Ms()),
+                    lagMs(st.lagMaxMs()), st.missingOnBackup(), st.refused(), verdict(st.goalMet()),
+                    st.note().isEmpty() ? "" : " (" + st.note() + ")"));
+            goals.append(String.format(Locale.ROOT, "- %s at %,d rows/s, Period %d ms: lag p99 %s ms < %d ms: %s%n",
+                    st.database(), st.offeredRowsPerSecond(), st.periodMs(), lagMs(st.lagP99Ms()), 2 * st.periodMs(),
+                    verdict(st.goalMet())));
+        }
+
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("catchUpRows", catchUpRows);
+        parameters.put("plainInsertRowsPerTransaction", DbSyncBench.FILL_BATCH);
+        parameters.put("steadyRowsPerSecond", rate);
+        parameters.put("steadySeconds", steadySeconds);
+        parameters.put("timings", timings);
+        parameters.put("databases", dbs.stream().map(DbSyncBench.Database::label).toList());
+        Map<String, Object> doc = document("dbsync", seconds, parameters);
+        doc.put("loadAverageAtStart", loadAverage);
+        doc.put("postgresql", postgresRun);
+        doc.put("catchUpGoal", "catch-up rows/s >= " + DbSyncBench.CATCH_UP_GOAL + " x plain insert rows/s");
+        doc.put("steadyGoal", "lag p99 < 2 x Period");
+        doc.put("catchUp", catchUps);
+        doc.put("steady", steadies);
+        String md = "# DB sync benchmark\n\n"
+                + "`./scada-redundancy bench dbsync` on " + machine() + "; load average at the start " + loadAverage
+                + " (the machine is shared: other work may have run beside the benchmark); two real server processes on "
+                + "loopback (mutual TLS), one store each; run time " + seconds + " s.\n\n"
+                + "Databases: H2 " + (dbs.contains(DbSyncBench.Database.H2) ? "(a file in each server's data directory)" : "not run")
+                + "; PostgreSQL " + (dbs.contains(DbSyncBench.Database.POSTGRESQL) ? "(one schema per server, dropped after)"
+                        : postgresRun) + ".\n\n"
+                + "Goals: catch-up at 80% or more of the plain insert rate; lag p99 under 2 x Period at " + String.format(Locale.ROOT,
+                        "%,d", rate) + " rows/s.\n\n"
+                + table
+                + "\n- **plain insert**: " + String.format(Locale.ROOT, "%,d", catchUpRows) + " tag values appended to SCADA-A's "
+                + "empty store before it starts, by the store's own local append in transactions of "
+                + String.format(Locale.ROOT, "%,d", DbSyncBench.FILL_BATCH) + " rows (one JDBC batch each, as the server's "
+                + "writer commits): the database's own rate in this run, the physical limit.\n"
+                + "- **catch-up**: then both servers start, SCADA-B with an empty store of the same database; rows SCADA-B applied "
+                + "after its first transaction over the time from its first to its last (each row's `stored_micros`, B's own "
+                + "clock). **start to in sync**: from starting both processes to B's status saying in sync with A, lag 0 rows "
+                + "(JVM start, election and link set-up included).\n"
+                + "- **steady**: the primary's load generator writes the offered rate from its election to the end of the "
+                + "window; the window runs " + steadySeconds + " s from one second after the backup first said in sync (shorter, "
+                + "and said so, when the servers were slow to start). **written**: rows the primary stored in the window, per second; **replicated**: rows the backup stored "
+                + "in the window, per second; **lag**: backup's `stored_micros` minus the primary's for each row the primary "
+                + "stored in the window (one machine, one clock; each store takes one time per transaction, right before its "
+                + "insert), percentiles by nearest rank; **missing**: rows of the window the backup never got; **refused**: rows "
+                + "the primary's writer refused (queue full).\n\n"
+                + "## Goals\n\n" + goals;
+        write(outDir, "dbsync", doc, md, table);
+        return 0;
+    }
+
+    private static String rate(double rowsPerSecond) {
+        return rowsPerSecond < 0 ? "–" : String.format(Locale.ROOT, "%,.0f", rowsPerSecond);
+    }
+
+    private static String seconds(long ms) {
+        return ms < 0 ? "–" : String.format(Locale.ROOT, "%.1f", ms / 1000.0);
+    }
+
+    private static String lagMs(double ms) {
+        return ms < 0 ? "–" : String.format(Locale.ROOT, "%.1f", ms);
     }
 
     private static int[] timing(String timing) {

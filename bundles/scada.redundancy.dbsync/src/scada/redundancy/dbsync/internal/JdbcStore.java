@@ -36,13 +36,20 @@ import scada.redundancy.history.Severity;
  * the own origin.
  * <p>
  * Every method is one short transaction.
+ * <p>
+ * <b>When a row was stored.</b> Each row gets this store's {@code stored_micros}: one time per
+ * transaction, taken right before its insert statements (the insert and the commit follow at
+ * once; a time after the commit would cost a second write of every row). For a local append it is
+ * when the origin stored the row, for an apply when this replica did: the difference is the
+ * replication lag, on one machine's clock when both stores' servers share it.
  */
 public final class JdbcStore implements ReplicaStore, AutoCloseable {
     /** Rows sent to the database per JDBC batch: large enough for speed, small enough for memory. */
     private static final int INSERT_BATCH = 1000;
     private static final int VALID_CHECK_S = 2;
     private static final String COLUMNS = "origin, seq, kind, time_micros, name, tag_value, quality, severity, log_text";
-    private static final String INSERT = "INSERT INTO duplex_history (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "INSERT INTO duplex_history (" + COLUMNS + ", stored_micros) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** A row to append locally, before it has its identity. */
     public record NewRow(Row.Kind kind, long timeMicros, String name, double value, long quality, Severity severity,
@@ -238,7 +245,7 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
             for (int i = 0; i < n; i++) {
                 numbered.add(rows.get(i).withIdentity(origin, afterSeq + 1 + i));
             }
-            insert(c, numbered);
+            insert(c, numbered, nowMicros());
             setMark(c, origin, afterSeq + n);
             return new Appended(afterSeq + 1, afterSeq + n, false);
         });
@@ -279,8 +286,11 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
         }
         return transaction("cannot read history rows", c -> {
             List<Row> rows = new ArrayList<>();
+            // ORDER BY origin, seq, not just seq (the same order, the origin being fixed): H2 then reads
+            // the primary key in order and stops after maxRows; with ORDER BY seq it read and sorted every
+            // row after afterSeq, so each batch of a catch-up cost as much as all the rows still to send.
             try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS
-                    + " FROM duplex_history WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                    + " FROM duplex_history WHERE origin = ? AND seq > ? ORDER BY origin, seq LIMIT ?")) {
                 p.setString(1, origin);
                 p.setLong(2, afterSeq);
                 p.setInt(3, maxRows);
@@ -365,7 +375,7 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
                     + "writer numbers its rows");
         }
         List<Row> fresh = rows.subList(skip, rows.size());
-        insert(c, fresh);
+        insert(c, fresh, nowMicros());
         setMark(c, rowsOrigin, fresh.get(fresh.size() - 1).seq());
         return fresh.size();
     }
@@ -481,6 +491,33 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
                 }
             }
             return rows;
+        });
+    }
+
+    /**
+     * When this store stored each row of {@code origin} from {@code fromSeq} on, as microseconds
+     * since the epoch on this machine's clock: element i is seq {@code fromSeq + i}, 0 where the
+     * row is not held; at most {@code count} rows. For an audit and for the benchmark's lag.
+     */
+    public long[] storedMicros(String origin, long fromSeq, int count) throws StoreException {
+        if (fromSeq < 1 || count < 0) {
+            throw new IllegalArgumentException("rows from seq " + fromSeq + ", " + count + " of them");
+        }
+        return transaction("cannot read when history rows were stored", c -> {
+            long[] stored = new long[count];
+            try (PreparedStatement p = c.prepareStatement("SELECT seq, stored_micros FROM duplex_history "
+                    + "WHERE origin = ? AND seq >= ? AND seq < ?")) {
+                p.setFetchSize(10_000); // PostgreSQL streams instead of loading everything at once
+                p.setString(1, origin);
+                p.setLong(2, fromSeq);
+                p.setLong(3, fromSeq + count);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        stored[(int) (r.getLong(1) - fromSeq)] = r.getLong(2);
+                    }
+                }
+            }
+            return stored;
         });
     }
 
@@ -615,10 +652,12 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
         }
     }
 
-    private static void insert(Connection c, List<Row> rows) throws SQLException {
+    /** Inserts the rows, each stored at {@code storedMicros} (see the class comment). */
+    private static void insert(Connection c, List<Row> rows, long storedMicros) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(INSERT)) {
             for (int i = 0; i < rows.size(); i++) {
                 bind(p, rows.get(i));
+                p.setLong(10, storedMicros);
                 p.addBatch();
                 if ((i + 1) % INSERT_BATCH == 0 || i == rows.size() - 1) {
                     p.executeBatch();

@@ -25,6 +25,12 @@ import java.util.List;
  * inserts per batch. The kind-specific columns are few (value and quality, severity and
  * text); the kind-leading indexes serve each kind's queries.
  * <p>
+ * <b>When this store stored a row</b> ({@code stored_micros}, this machine's clock): the local
+ * append's transaction on the origin, the apply's transaction on a replica; one time per
+ * transaction. It is this store's own fact, not part of the row (a partner sets its own), so an
+ * audit can say when a row reached which server, and the benchmark measures replication lag as
+ * the replica's time minus the origin's.
+ * <p>
  * Column names avoid words reserved in H2 or PostgreSQL ({@code value}, {@code text}); table
  * names carry {@code duplex_} so the store can share a plant's PostgreSQL database.
  */
@@ -57,6 +63,7 @@ final class Schema {
                       quality BIGINT NOT NULL,
                       severity SMALLINT,
                       log_text VARCHAR(2000) NOT NULL,
+                      stored_micros BIGINT NOT NULL,
                       PRIMARY KEY (origin, seq))""",
                     // A tag's trend (and a source's log entries) over a time range.
                     "CREATE INDEX IF NOT EXISTS duplex_history_name_time ON duplex_history (kind, name, time_micros)",

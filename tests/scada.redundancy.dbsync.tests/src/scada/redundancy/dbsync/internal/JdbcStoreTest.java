@@ -7,6 +7,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -182,12 +183,33 @@ public class JdbcStoreTest {
     }
 
     @Test
+    public void eachRowRecordsWhenThisStoreStoredItOneTimePerTransaction() throws Exception {
+        JdbcStore store = open();
+        long beforeAppend = JdbcStore.nowMicros();
+        store.appendLocal(0, tags(3, "T1"));
+        long afterAppend = JdbcStore.nowMicros();
+        store.apply(partnerRows("B-1", 1, 2));
+        long afterApply = JdbcStore.nowMicros();
+        store.apply(partnerRows("B-1", 3, 4));
+
+        long[] own = store.storedMicros(store.origin(), 1, 5);
+        assertTrue("stored during the append: " + Arrays.toString(own), own[0] >= beforeAppend && own[0] <= afterAppend);
+        assertEquals("one time per transaction", own[0], own[2]);
+        assertEquals("rows not held read 0", 0, own[3]);
+        long[] replica = store.storedMicros("B-1", 2, 3); // seq 2, 3, 4
+        assertTrue("a replica's own time, not the partner's: " + Arrays.toString(replica),
+                replica[0] >= afterAppend && replica[0] <= afterApply);
+        assertTrue("the second apply stored later", replica[1] >= afterApply);
+        assertEquals(replica[1], replica[2]);
+    }
+
+    @Test
     public void applyIsAllOrNothingWhenTheDatabaseRefusesTheThirdRow() throws Exception {
         JdbcStore store = open();
         store.apply(partnerRows("B-1", 1, 2));
         // A damaged store: a row above the mark that the batch will collide with at its third row.
         db.execute("INSERT INTO " + db.table("duplex_history") + " (origin, seq, kind, time_micros, name, tag_value, "
-                + "quality, severity, log_text) VALUES ('B-1', 5, 'TAG', 0, 'stray', 0, 0, NULL, '')");
+                + "quality, severity, log_text, stored_micros) VALUES ('B-1', 5, 'TAG', 0, 'stray', 0, 0, NULL, '', 0)");
 
         StoreException e = assertThrows(StoreException.class, () -> store.apply(partnerRows("B-1", 3, 7)));
         assertTrue(e.getMessage(), e.getMessage().startsWith("cannot apply rows of B-1: "));
