@@ -192,6 +192,41 @@ public class DbSyncFaultsProcessTest {
         assertTrue("both primaries wrote: " + marks, marks.size() >= 2);
     }
 
+    /**
+     * The backup's disk full: it cannot apply the primary's rows. It says so (its Database column
+     * and a log line), it is degraded (it could still take over), the primary never waits, and once
+     * space returns the backup catches up: every row on both, once.
+     */
+    @Test
+    public void aFullDiskUnderTheBackupsStoreHoldsNothingUpAndCatchesUp() throws Exception {
+        start(400, 30_000, 200, 600, List.of("history", "history"), List.of()).startAll();
+        int primary = set.awaitStable(START);
+        int backup = 1 - primary;
+        ServerProcess b = set.server(backup);
+        awaitStreaming(backup, primary);
+        long logMark = b.logLength();
+        Path h2 = b.data().resolve("db").resolve("history.mv.db");
+        long limit = Math.max(Files.size(h2), b.logLength() + (1 << 20));
+        prlimit(b.pid(), limit + ":unlimited");
+
+        RedundancyStatus full = b.await(set.monitor(), s -> s.database().startsWith("error: ") && s.health() == 70,
+                Duration.ofSeconds(30), "the backup shows its store's error and a degraded health");
+        System.out.println("backup, disk full: This SCADA Database = " + full.database() + "; health " + full.health());
+        assertEquals("the primary stays primary", Role.PRIMARY, set.status(primary).role());
+        Thread.sleep(3_000); // the fault's duration while the primary writes on
+        prlimit(b.pid(), "unlimited:unlimited");
+        b.await(set.monitor(), s -> s.database().endsWith(": reachable") && s.health() == 100, Duration.ofSeconds(30),
+                "the backup's store works again (space returned), health back");
+        List<String> said = HistoryCensus.linesWith(b.log(), logMark, "were not applied");
+        said.addAll(HistoryCensus.linesWith(b.log(), logMark, "DB sync: the store failed"));
+        assertFalse("the backup's log says its store failed", said.isEmpty());
+        System.out.println("backup's log: " + said.get(0));
+        settleAndStop();
+        Map<String, Long> marks = HistoryCensus.assertEveryRowOnBothExactlyOnce(
+                HistoryCensus.count("history", set.server(0).data()), HistoryCensus.count("history", set.server(1).data()));
+        assertWriterLostNothing(primary, marks);
+    }
+
     // ================================================================== 3. a slow backup
 
     @Test
