@@ -47,14 +47,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--project", paramLabel = "DIR", description = "The SCADA project directory the partners must have identically.")
     Path project;
 
-    @Option(names = "--dbsync-mode", paramLabel = "MODE", defaultValue = "async",
+    @Option(names = "--dbsync-mode", paramLabel = "MODE",
             description = "DB sync: async (a write is confirmed once stored here; the default) or sync (once stored here "
                     + "and on every connected partner, or after --dbsync-sync-timeout). See the README.")
-    String dbSyncMode;
+    String dbSyncMode; // null: the server's default (async), or what a -Dduplex.dbsync.mode among the JVM options says
 
-    @Option(names = "--dbsync-sync-timeout", paramLabel = "MS", defaultValue = "2000",
-            description = "DB sync in sync mode: how long a write waits for the partners (default: ${DEFAULT-VALUE} ms).")
-    long dbSyncTimeoutMs;
+    @Option(names = "--dbsync-sync-timeout", paramLabel = "MS",
+            description = "DB sync in sync mode: how long a write waits for the partners (default: 2000 ms).")
+    Long dbSyncTimeoutMs;
 
     @Option(names = "--print-fingerprint", description = "Print this server's link certificate fingerprint (making its identity if needed) and exit.")
     boolean printFingerprint;
@@ -82,11 +82,11 @@ final class ServerCommand implements Callable<Integer> {
             err.println("--config FILE is required to start a server");
             return CheckCommand.USAGE;
         }
-        if (!dbSyncMode.equals("async") && !dbSyncMode.equals("sync")) {
+        if (dbSyncMode != null && !dbSyncMode.equals("async") && !dbSyncMode.equals("sync")) {
             err.println("--dbsync-mode " + dbSyncMode + ": give async or sync");
             return CheckCommand.USAGE;
         }
-        if (dbSyncTimeoutMs < 1 || dbSyncTimeoutMs > 600_000) {
+        if (dbSyncTimeoutMs != null && (dbSyncTimeoutMs < 1 || dbSyncTimeoutMs > 600_000)) {
             err.println("--dbsync-sync-timeout " + dbSyncTimeoutMs + ": give 1 to 600000 ms");
             return CheckCommand.USAGE;
         }
@@ -147,8 +147,12 @@ final class ServerCommand implements Callable<Integer> {
         if (project != null) {
             cmd.add("-Dduplex.project=" + project.toAbsolutePath());
         }
-        cmd.add("-Dduplex.dbsync.mode=" + dbSyncMode);
-        cmd.add("-Dduplex.dbsync.syncTimeoutMs=" + dbSyncTimeoutMs);
+        if (dbSyncMode != null) {
+            cmd.add("-Dduplex.dbsync.mode=" + dbSyncMode);
+        }
+        if (dbSyncTimeoutMs != null) {
+            cmd.add("-Dduplex.dbsync.syncTimeoutMs=" + dbSyncTimeoutMs);
+        }
         cmd.add("-Dduplex.exitOnError=true");
         cmd.add("-Declipse.ignoreApp=true");
         cmd.add("-Dosgi.noShutdown=true");

@@ -295,6 +295,9 @@ public final class DbSyncComponent extends StatusContribution implements History
             for (String n : sync.notes()) {
                 b.note(n.startsWith("DB sync: ") ? n.substring("DB sync: ".length()) : n);
             }
+            for (Gap g : sync.gaps()) {
+                b.detail(gapLine(g)); // printed by `history gaps`
+            }
         }
         LocalServer local = config.thisScada();
         String configured = local.database().isBlank() ? DEFAULT_DATABASE : local.database().strip();
@@ -305,6 +308,19 @@ public final class DbSyncComponent extends StatusContribution implements History
         if (!next.equals(snapshot())) {
             publish(next);
         }
+    }
+
+    /** One gap as {@code history gaps} prints it; the prefix "gap:" lets it pick them out of the details. */
+    static String gapLine(Gap g) {
+        return "gap: " + g.origin() + " seq " + g.fromSeq() + "-" + g.toSeq() + " ("
+                + String.format(Locale.ROOT, "%,d", g.rows()) + (g.rows() == 1 ? " row" : " rows")
+                + (g.fromTimeMicros() >= 0 || g.toTimeMicros() >= 0 ? ", " + time(g.fromTimeMicros()) + " to "
+                        + time(g.toTimeMicros()) : "")
+                + "): " + g.reason();
+    }
+
+    private static String time(long micros) {
+        return micros < 0 ? "?" : Instant.EPOCH.plusNanos(micros * 1000).toString();
     }
 
     // ------------------------------------------------------------ HistoryWriter

@@ -49,6 +49,12 @@ import scada.redundancy.dbsync.internal.SyncStatus.State;
 public final class Replicator implements AutoCloseable {
     /** How many gaps the status lists. */
     public static final int GAPS_SHOWN = 20;
+    /**
+     * Beyond this many rows missing one way or the other, DB sync with a partner shows "catching
+     * up" with its progress (back to "in sync" below half of it): about a second of a busy plant's
+     * rows, whatever the batch size.
+     */
+    static final long CATCH_UP_ROWS = 4_000;
 
     /**
      * How the engine behaves.
@@ -908,7 +914,7 @@ public final class Replicator implements AutoCloseable {
             problem = "the partner's store: " + v.problem();
         } else {
             long missing = backlog + behind;
-            long threshold = 2L * settings.batchRows() * settings.windowBatches();
+            long threshold = CATCH_UP_ROWS;
             if (!p.catchingUp && missing > threshold) {
                 p.catchingUp = true;
                 p.catchUpStartNanos = now;

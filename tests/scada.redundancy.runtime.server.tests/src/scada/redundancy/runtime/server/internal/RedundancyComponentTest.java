@@ -35,6 +35,7 @@ import scada.redundancy.model.LocalServer;
 import scada.redundancy.model.RedundancyConfiguration;
 import scada.redundancy.runtime.HealthReporter;
 import scada.redundancy.runtime.PartnerChannels;
+import scada.redundancy.runtime.PrimaryRole;
 import scada.redundancy.runtime.RedundancyService;
 import scada.redundancy.runtime.Role;
 import scada.redundancy.runtime.StatusContribution;
@@ -44,8 +45,8 @@ import scada.redundancy.runtime.StatusContribution;
  * without a configuration; a configuration (as LaunchConfiguration or a management agent makes
  * it) starts a real node and SCR registers its three services; status contributions bind and
  * unbind dynamically; a configuration naming a file that cannot be read fails the activation with
- * the reason and gives no service to anyone; and
- * deleting the configuration stops the node and withdraws the services.
+ * the reason and gives no service to anyone; and deleting the configuration stops the node and
+ * withdraws the services, PrimaryRole included.
  */
 public class RedundancyComponentTest {
     private static final long WAIT_MS = 10_000;
@@ -93,6 +94,7 @@ public class RedundancyComponentTest {
         assertNotNull("RedundancyService registered once the node runs", service);
         assertEquals("SCADA-DS", service.status().symbol());
         assertEquals("redundancy off: standalone", Role.STANDALONE, service.status().role());
+        awaitPrimaryRole();
         assertEquals("the configuration in force", port, service.configuration().thisScada().port());
         assertNotNull("PartnerChannels from the same component", context.getServiceReference(PartnerChannels.class));
         assertNotNull("HealthReporter from the same component", context.getServiceReference(HealthReporter.class));
@@ -150,11 +152,26 @@ public class RedundancyComponentTest {
         configuration.update(settings);
     }
 
+    /**
+     * Until the server is gone: SCR withdraws its services first, then deactivates it, and the
+     * node's shutdown withdraws PrimaryRole (the standalone node served the plant); the next test
+     * must not find either.
+     */
     private void awaitNoService() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (services.getService() != null) {
-            assertTrue("RedundancyService withdrawn within " + WAIT_MS + " ms", System.nanoTime() < deadline);
-            Thread.sleep(10); // polling a tracker: nothing to wait on
+        while (services.getService() != null || context.getServiceReference(PrimaryRole.class) != null) {
+            assertTrue("RedundancyService and PrimaryRole withdrawn within " + WAIT_MS + " ms",
+                    System.nanoTime() < deadline);
+            Thread.sleep(10); // polling the registry: nothing to wait on
+        }
+    }
+
+    /** A standalone server serves the plant: its PrimaryRole appears (on the role thread, soon after). */
+    private void awaitPrimaryRole() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        while (context.getServiceReference(PrimaryRole.class) == null) {
+            assertTrue("PrimaryRole registered within " + WAIT_MS + " ms", System.nanoTime() < deadline);
+            Thread.sleep(10); // polling the registry: nothing to wait on
         }
     }
 
