@@ -96,6 +96,8 @@ public final class OpcUaComponent implements StatusListener {
     /** Health 40 while in maintenance: below 50, so the runtime never elects it and partners show why. */
     static final int MAINTENANCE_WEIGHT = 60;
     static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(10);
+    /** How long to wait before trying again to start an OPC UA server that could not start. */
+    static final long RETRY_MS = 10_000;
     /** How often freshness is judged again even without news (a source that went quiet). */
     private static final long TICK_MS = 1000;
 
@@ -137,7 +139,8 @@ public final class OpcUaComponent implements StatusListener {
     private boolean anonymous;
     private RedundancySupport support;
     private OpcUaIdentity identity;
-    private DefaultTrustListManager trustList;
+    // Made, used and stopped on the owner thread; trustList is also read by Milo's threads.
+    private volatile DefaultTrustListManager trustList;
     private OpcUaServer server;
     private ServerObject serverObject;
     private TagNamespace tags;
@@ -149,43 +152,54 @@ public final class OpcUaComponent implements StatusListener {
     private volatile TagSource source;
     private TagSource.Subscription sourceSubscription;
     private final Object maintenanceLock = new Object();
+    private volatile boolean stopping;
 
     @Activate
-    void activate(Settings settings) throws Exception {
+    void activate(Settings settings) {
         try {
-            start(settings);
-        } catch (Exception | Error e) {
+            bind = settings.bind().strip();
+            port = settings.opcua_port();
+            anonymous = settings.opcua_anonymous();
+            support = standby(settings.standby());
+            opcuaDir = Path.of(settings.data()).toAbsolutePath().resolve("opcua");
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("opcua.port " + port + " is not 1 to 65535: set -Dduplex.opcua.port");
+            }
+        } catch (RuntimeException e) {
             // SCR only records the failure in its DTOs: the server's log must say why clients find no endpoint.
-            log("ERROR the OPC UA server could not start: " + e);
+            log("ERROR the OPC UA server cannot start: " + e.getMessage());
             throw e;
         }
+        // Milo loads 2,000 nodes and binds its port on the owner thread: activation (on Config Admin's
+        // thread, with the rest of the server waiting behind it) never waits for OPC UA.
+        owner.execute(this::startServer);
+        ticker.scheduleWithFixedDelay(this::requestRefresh, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
-    private void start(Settings settings) throws Exception {
-        bind = settings.bind().strip();
-        port = settings.opcua_port();
-        anonymous = settings.opcua_anonymous();
-        support = standby(settings.standby());
-        opcuaDir = Path.of(settings.data()).toAbsolutePath().resolve("opcua");
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("opcua.port " + port + " is not 1 to 65535: set -Dduplex.opcua.port");
+    /**
+     * On the owner thread: makes and starts the Milo server. When it cannot (the port is taken by
+     * another program, the data directory cannot be written), logs why and tries again every
+     * {@value #RETRY_MS} ms; the redundancy service runs on meanwhile.
+     */
+    private void startServer() {
+        if (stopping) {
+            return;
         }
-        RedundancyConfiguration config = redundancy.configuration();
-        identity = OpcUaIdentity.loadOrCreate(opcuaDir, config.thisScada().symbol(), bind);
-        Files.createDirectories(opcuaDir.resolve("pki"));
-        trustList = new DefaultTrustListManager(opcuaDir.resolve("pki").toFile());
-        server = new OpcUaServer(serverConfig(config));
-        tags = new TagNamespace(server);
-        tags.startup();
         try {
-            server.startup().get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            shutdownQuietly();
-            throw new IllegalStateException("the OPC UA server cannot listen on " + bind + ":" + port + ": " + cause
-                    + "; is another program using the port? Set -Dduplex.opcua.port", cause);
-        }
-        onOwner(() -> {
+            RedundancyConfiguration config = redundancy.configuration();
+            identity = OpcUaIdentity.loadOrCreate(opcuaDir, config.thisScada().symbol(), bind);
+            Files.createDirectories(opcuaDir.resolve("pki"));
+            trustList = new DefaultTrustListManager(opcuaDir.resolve("pki").toFile());
+            server = new OpcUaServer(serverConfig(config));
+            tags = new TagNamespace(server);
+            tags.startup();
+            try {
+                server.startup().get(20, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                throw new IOException("cannot listen on " + bind + ":" + port + ": " + cause
+                        + "; is another program using the port? Set -Dduplex.opcua.port", cause);
+            }
             serverObject = new ServerObject(server, support);
             serverObject.onRequestServerStateChange(new ServerStateChangeMethod(this), ServerStateChangeMethod.INPUTS);
             TagSource s = source;
@@ -193,44 +207,60 @@ public final class OpcUaComponent implements StatusListener {
                 attach(s);
             }
             refresh();
-        }).get(10, TimeUnit.SECONDS);
-        ticker.scheduleWithFixedDelay(this::requestRefresh, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
-        log("OPC UA server at " + endpointUrl() + " (SignAndEncrypt Basic256Sha256, " + (anonymous
-                ? "anonymous sessions allowed" : "no anonymous sessions") + "), application URI "
-                + identity.applicationUri() + ", RedundancySupport " + support + "; certificate fingerprint "
-                + OpcUaIdentity.fingerprint(identity.certificate()) + "; trust list " + opcuaDir.resolve("pki/trusted/certs"));
+            log("OPC UA server at " + endpointUrl() + " (SignAndEncrypt Basic256Sha256, " + (anonymous
+                    ? "anonymous sessions allowed" : "no anonymous sessions") + "), application URI "
+                    + identity.applicationUri() + ", RedundancySupport " + support + "; certificate fingerprint "
+                    + OpcUaIdentity.fingerprint(identity.certificate()) + "; trust list " + opcuaDir.resolve("pki/trusted/certs"));
+        } catch (Exception | LinkageError e) {
+            log("ERROR the OPC UA server cannot start: " + e.getMessage() + "; trying again in " + RETRY_MS / 1000 + " s");
+            stopServer();
+            try {
+                ticker.schedule(() -> owner.execute(this::startServer), RETRY_MS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // deactivated meanwhile
+            }
+        }
     }
 
     @Deactivate
     void deactivate() {
+        stopping = true;
         ticker.shutdownNow();
         try {
-            onOwner(() -> {
+            owner.submit(() -> {
                 if (sourceSubscription != null) {
                     sourceSubscription.close();
                     sourceSubscription = null;
                 }
-            }).get(5, TimeUnit.SECONDS);
+                stopServer();
+            }).get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
-            log("closing the tag subscription: " + e);
+            log("stopping the OPC UA server: " + e);
         }
-        shutdownQuietly();
         owner.shutdown();
         if (maintenance.on()) {
             health.report(MAINTENANCE_SOURCE, 0, "");
         }
     }
 
-    private void shutdownQuietly() {
-        try {
-            server.shutdown().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log("stopping the OPC UA server: " + e);
+    /** On the owner thread: stops what {@link #startServer} made, if anything. */
+    private void stopServer() {
+        serverObject = null;
+        if (server != null) {
+            try {
+                server.shutdown().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log("stopping the OPC UA server: " + e);
+            }
+            server = null;
         }
-        try {
-            trustList.close();
-        } catch (IOException e) {
-            log("closing the trust list: " + e);
+        if (trustList != null) {
+            try {
+                trustList.close();
+            } catch (IOException e) {
+                log("closing the trust list: " + e);
+            }
+            trustList = null;
         }
     }
 
@@ -287,7 +317,8 @@ public final class OpcUaComponent implements StatusListener {
 
     /** A user certificate is accepted when it is in the trust list, as application certificates are. */
     private boolean isTrusted(X509Certificate certificate) {
-        return trustList.getTrustedCertificates().contains(certificate);
+        DefaultTrustListManager t = trustList;
+        return t != null && t.getTrustedCertificates().contains(certificate);
     }
 
     /** Whether the session's user is an administrator: its certificate's fingerprint is listed in administrators.txt. */
@@ -387,7 +418,7 @@ public final class OpcUaComponent implements StatusListener {
                     sourceSubscription.close();
                     sourceSubscription = null;
                 }
-                if (tags != null) {
+                if (serverObject != null) {
                     tags.setTags(List.of());
                 }
                 refresh();
@@ -479,29 +510,19 @@ public final class OpcUaComponent implements StatusListener {
         return uris;
     }
 
-    private java.util.concurrent.Future<?> onOwner(Runnable task) {
-        return owner.submit(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log("ERROR " + e);
-                throw e;
-            }
-        });
-    }
-
-    /** The ServiceLevel last written, for tests. */
-    int serviceLevel() throws Exception {
-        return owner.submit(() -> serverObject.serviceLevel()).get(5, TimeUnit.SECONDS);
-    }
-
-    /** The OPC UA server's application URI, for tests. */
-    String applicationUri() {
-        return identity.applicationUri();
-    }
-
-    Path opcuaDir() {
-        return opcuaDir;
+    /** Runs {@code task} on the owner thread; nothing once the component stopped. */
+    private void onOwner(Runnable task) {
+        try {
+            owner.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log("ERROR " + e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // deactivated: SCR unbinds the references after deactivate, when there is nothing left to update
+        }
     }
 
     static void log(String line) {
