@@ -329,7 +329,10 @@ public class FailoverProcessTest {
 
     @Test
     public void activateOffRunsStandaloneAndOnAgainRejoins() throws Exception {
-        start(2, 3, null);
+        // Switched on again, a server waits its startup allowance for a primary before it may claim;
+        // the scenario is the link coming back within it (on a loaded 2-core machine it once took
+        // more than the default 3 s), so give it 10 s.
+        start(2, 3, (i, c) -> c.withThisScada(c.thisScada().withStartupAllowanceMs(10_000)));
         int primary = set.awaitStable(STABLE);
         int backup = 1 - primary;
         set.reconfigure(backup, c -> c.withThisScada(c.thisScada().withActivate(false)));
