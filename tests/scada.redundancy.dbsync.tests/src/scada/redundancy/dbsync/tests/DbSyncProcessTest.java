@@ -5,11 +5,8 @@ import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 import org.junit.After;
 import org.junit.Test;
@@ -18,7 +15,6 @@ import scada.redundancy.cli.harness.RedundancySet;
 import scada.redundancy.cli.harness.ServerProcess;
 import scada.redundancy.dbsync.internal.JdbcStore;
 import scada.redundancy.dbsync.internal.StoreLocation;
-import scada.redundancy.runtime.PartnerStatus;
 import scada.redundancy.runtime.RedundancyStatus;
 import scada.redundancy.runtime.Role;
 
@@ -171,17 +167,8 @@ public class DbSyncProcessTest {
 
     /** Rows flow from {@code from} to {@code to}: {@code to}'s row of {@code from} says in sync. */
     private void awaitStreaming(int to, int from) throws Exception {
-        set.server(to).await(set.monitor(), s -> database(s, RedundancySet.symbol(from)).startsWith("in sync"),
+        set.server(to).await(set.monitor(), s -> HistoryCensus.database(s, RedundancySet.symbol(from)).startsWith("in sync"),
                 SETTLE, "DB sync with " + RedundancySet.symbol(from) + " in sync");
-    }
-
-    private static String database(RedundancyStatus s, String partner) {
-        for (PartnerStatus p : s.partners()) {
-            if (p.symbol().equals(partner)) {
-                return p.database();
-            }
-        }
-        return "";
     }
 
     /**
@@ -196,38 +183,17 @@ public class DbSyncProcessTest {
         }
         for (int i = 0; i < 2; i++) {
             String other = RedundancySet.symbol(1 - i);
-            set.server(i).await(set.monitor(), s -> database(s, other).startsWith("in sync (lag 0 rows"),
+            set.server(i).await(set.monitor(), s -> HistoryCensus.database(s, other).startsWith("in sync (lag 0 rows"),
                     Duration.ofSeconds(90), "DB sync with " + other + " settled (load over, nothing left to send)");
         }
         List<Path> data = List.of(set.server(0).data(), set.server(1).data());
         assertTrue("no uncaught exceptions: " + set.logsWithUncaughtExceptions(), set.logsWithUncaughtExceptions().isEmpty());
         set.close();
         set = null;
-        List<Map<String, Long>> marks = new ArrayList<>();
-        List<Map<String, Long>> rows = new ArrayList<>();
-        for (Path d : data) {
-            JdbcStore store = JdbcStore.open(StoreLocation.parse("history", d), "check");
-            try {
-                Map<String, Long> m = new TreeMap<>(store.highWaterMarks());
-                m.values().removeIf(v -> v == 0); // the incarnation this check opened, and any that wrote nothing
-                Map<String, Long> counted = new TreeMap<>();
-                for (JdbcStore.RowCount c : store.rowCounts()) {
-                    counted.merge(c.origin(), c.rows(), Long::sum);
-                }
-                marks.add(m);
-                rows.add(counted);
-            } finally {
-                store.close();
-            }
-        }
-        assertEquals("both hold the same origins up to the same marks", marks.get(0), marks.get(1));
-        for (int i = 0; i < 2; i++) {
-            assertEquals("server " + i + ": every origin's rows 1..mark, each once (the key forbids twice)", marks.get(i),
-                    rows.get(i));
-        }
-        long total = marks.get(0).values().stream().mapToLong(Long::longValue).sum();
-        assertTrue("rows were written: " + marks.get(0), total > ROWS_PER_SECOND * 5L);
-        assertTrue("rows of at least two writers (both primaries in turn): " + marks.get(0).keySet(),
-                new TreeSet<>(marks.get(0).keySet()).size() >= 2);
+        Map<String, Long> marks = HistoryCensus.assertEveryRowOnBothExactlyOnce(
+                HistoryCensus.count("history", data.get(0)), HistoryCensus.count("history", data.get(1)));
+        long total = marks.values().stream().mapToLong(Long::longValue).sum();
+        assertTrue("rows were written: " + marks, total > ROWS_PER_SECOND * 5L);
+        assertTrue("rows of at least two writers (both primaries in turn): " + marks.keySet(), marks.size() >= 2);
     }
 }
