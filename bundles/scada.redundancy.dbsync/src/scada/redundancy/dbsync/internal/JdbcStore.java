@@ -550,6 +550,10 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        closeAllConnections();
+    }
+
+    private void closeAllConnections() {
         for (Thread t : List.copyOf(connections.keySet())) {
             Connection c = connections.remove(t);
             if (c != null) {
@@ -592,7 +596,13 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
             return result;
         } catch (SQLException e) {
             Schema.rollbackQuietly(c);
-            if (StoreFailures.connectionLost(e) || !valid(c)) {
+            if (location.kind() == StoreLocation.Kind.H2 && StoreFailures.storageFailed(e)) {
+                // H2 keeps the file locked while any session of ours is open, and every new
+                // connection would find it "in use" for good: all of them go, each thread
+                // reconnects at its next call (a thread in a statement now gets a closed-connection
+                // failure, which its own retry handles).
+                closeAllConnections();
+            } else if (StoreFailures.connectionLost(e) || !valid(c)) {
                 releaseConnection();
             }
             throw StoreFailures.describe(doing, e, location);

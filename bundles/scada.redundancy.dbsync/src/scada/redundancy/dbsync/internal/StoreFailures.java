@@ -28,6 +28,14 @@ final class StoreFailures {
     }
 
     /**
+     * The database's storage failed (a full disk, a file too large, H2's storage engine closed):
+     * with H2 every session of the process must go before the file's lock is released.
+     */
+    static boolean storageFailed(SQLException e) {
+        return diskFull(e) || (e.getErrorCode() == 50000 && mvStoreFailed(e));
+    }
+
+    /**
      * H2's storage engine failed under the session (a write refused: disk full, file too large):
      * it has closed the store, but the database stays open, holding the file's lock, until its last
      * session closes. A session kept would keep the lock for ever and every new connection would
