@@ -272,7 +272,8 @@ public final class DbSyncComponent extends StatusContribution implements History
             String error = problem != null && !problem.isEmpty() ? problem : sync.problem();
             // The error first: the column is cut at StatusContribution.MAX_TEXT, and while the store fails
             // what failed and what is kept matter more than where the store is (the reason names it anyway).
-            StringBuilder column = new StringBuilder(error.isEmpty() ? description + ": reachable"
+            StringBuilder column = new StringBuilder(error.isEmpty()
+                    ? description + ": reachable, " + String.format(Locale.ROOT, "%,d", sync.rowsHeld()) + " rows"
                     : "error: " + error + " (" + description + ")");
             int backlog = r.writer().backlog();
             if (backlog > 0 && (problem == null || problem.isEmpty())) {

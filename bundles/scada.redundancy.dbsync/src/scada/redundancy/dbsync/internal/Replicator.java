@@ -186,7 +186,7 @@ public final class Replicator implements AutoCloseable {
         } while (n == 0);
         this.nonce = n;
         this.status = new AtomicReference<>(new SyncStatus(myOrigin, mySchema, settings.enabled(), "", List.of(),
-                List.of(), List.of(), 0, 0, 0));
+                List.of(), List.of(), 0, 0, 0, 0));
         this.thread = new Thread(this::run, "duplex-dbsync-replicator");
         this.thread.setDaemon(true);
     }
@@ -854,8 +854,15 @@ public final class Replicator implements AutoCloseable {
             list.add(partnerStatus(e.getKey(), e.getValue(), now));
         }
         String problem = !readProblem.isEmpty() ? readProblem : applyProblem.get();
+        long held = 0;
+        for (long mark : myMarks.values()) {
+            held += mark;
+        }
+        for (Gap g : gaps) {
+            held -= g.rows();
+        }
         SyncStatus s = new SyncStatus(myOrigin, mySchema, settings.enabled(), problem, list, gaps, waitingNotes,
-                syncTimeouts.get(), rowsSent, rowsApplied.get());
+                syncTimeouts.get(), rowsSent, rowsApplied.get(), Math.max(0, held));
         SyncStatus before = status.getAndSet(s);
         if (!s.equals(before)) {
             try {

@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param syncTimeouts  how many {@link Replicator#awaitReplicated} waits ended without every partner confirming
  * @param rowsSent      rows sent to partners since start (resends included)
  * @param rowsApplied   rows new to this store applied from partners since start
+ * @param rowsHeld      rows this store holds up to its high-water marks (every origin's 1..mark, less the
+ *                      rows of the gaps shown): what the operator compares between servers
  */
 public record SyncStatus(String origin, int schemaVersion, boolean enabled, String problem,
         List<PartnerSyncStatus> partners, List<Gap> gaps, List<String> waiting, long syncTimeouts, long rowsSent,
-        long rowsApplied) {
+        long rowsApplied, long rowsHeld) {
 
     public SyncStatus {
         Objects.requireNonNull(origin, "origin");

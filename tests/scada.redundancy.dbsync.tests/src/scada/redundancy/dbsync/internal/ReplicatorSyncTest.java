@@ -113,6 +113,9 @@ public class ReplicatorSyncTest {
         net.await(() -> a.replicator.status().partner("B").text().startsWith("in sync (lag 0 rows"), CONVERGE,
                 () -> "A shows B in sync with no lag");
         assertTrue(a.replicator.status().partner("B").verified());
+        net.await(() -> b.replicator.status().rowsHeld() == 20_000 && a.replicator.status().rowsHeld() == 20_000, CONVERGE,
+                () -> "both show the 20,000 rows they hold: A " + a.replicator.status().rowsHeld() + ", B "
+                        + b.replicator.status().rowsHeld());
     }
 
     private State stateOf(String node, String partner) {

@@ -33,12 +33,12 @@ public class SyncStatusTest {
     @Test
     public void notesNameTheGapsTheWaitAndTheTimeouts() {
         Gap gap = new Gap("A-1", 1, 600, -1, -1, "rows 1..600 of origin A-1 are held by no connected partner", 1);
-        SyncStatus s = new SyncStatus("B-1", 1, true, "", List.of(), List.of(gap), List.of("rows 5..9 wait"), 3, 0, 0);
+        SyncStatus s = new SyncStatus("B-1", 1, true, "", List.of(), List.of(gap), List.of("rows 5..9 wait"), 3, 0, 0, 0);
         List<String> notes = s.notes();
         assertEquals(3, notes.size());
         assertTrue(notes.get(0), notes.get(0).startsWith("DB sync: 1 gap in the history that can no longer be filled"));
         assertTrue(notes.get(1), notes.get(1).endsWith("rows 5..9 wait"));
         assertTrue(notes.get(2), notes.get(2).startsWith("DB sync: 3 synchronous writes were not confirmed"));
-        assertTrue(new SyncStatus("B-1", 1, true, "", List.of(), List.of(), List.of(), 0, 0, 0).notes().isEmpty());
+        assertTrue(new SyncStatus("B-1", 1, true, "", List.of(), List.of(), List.of(), 0, 0, 0, 0).notes().isEmpty());
     }
 }

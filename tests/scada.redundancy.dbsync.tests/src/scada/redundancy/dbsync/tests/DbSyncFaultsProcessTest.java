@@ -128,7 +128,7 @@ public class DbSyncFaultsProcessTest {
         // The fault lasts 5 s while the primary writes on (a duration of the fault, not a wait for something).
         Thread.sleep(5_000);
         relays.get(backup).up();
-        b.await(set.monitor(), s -> s.database().endsWith(": reachable") && s.health() == 100, Duration.ofSeconds(30),
+        b.await(set.monitor(), s -> s.database().contains(": reachable,") && s.health() == 100, Duration.ofSeconds(30),
                 "the backup's database reachable again, health back");
         List<String> back = HistoryCensus.linesWith(b.log(), logMark, "DB sync: the store answers again");
         assertFalse("the backup logs the recovery", back.isEmpty());
@@ -177,7 +177,7 @@ public class DbSyncFaultsProcessTest {
         // The disk stays full for 3 s more while the new primary writes (the fault's duration).
         Thread.sleep(3_000);
         prlimit(p.pid(), "unlimited:unlimited");
-        p.await(set.monitor(), s -> s.database().endsWith(": reachable") && s.health() == 100, Duration.ofSeconds(30),
+        p.await(set.monitor(), s -> s.database().contains(": reachable,") && s.health() == 100, Duration.ofSeconds(30),
                 "the store works again (space returned), health back");
         List<String> back = HistoryCensus.linesWith(p.log(), logMark, "the history store works again");
         assertFalse("the log says the store works again", back.isEmpty());
@@ -215,7 +215,7 @@ public class DbSyncFaultsProcessTest {
         assertEquals("the primary stays primary", Role.PRIMARY, set.status(primary).role());
         Thread.sleep(3_000); // the fault's duration while the primary writes on
         prlimit(b.pid(), "unlimited:unlimited");
-        b.await(set.monitor(), s -> s.database().endsWith(": reachable") && s.health() == 100, Duration.ofSeconds(30),
+        b.await(set.monitor(), s -> s.database().contains(": reachable,") && s.health() == 100, Duration.ofSeconds(30),
                 "the backup's store works again (space returned), health back");
         List<String> said = HistoryCensus.linesWith(b.log(), logMark, "were not applied");
         said.addAll(HistoryCensus.linesWith(b.log(), logMark, "DB sync: the store failed"));
