@@ -474,6 +474,41 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
         });
     }
 
+    /** The rows of one origin: how many, and the time of the first and the last (microseconds since the epoch). */
+    public record OriginSpan(String origin, long rows, long firstMicros, long lastMicros) {
+    }
+
+    /** Every origin's rows and time span, by origin. A full scan: for an audit (the demo's census), not a status. */
+    public List<OriginSpan> originSpans() throws StoreException {
+        return transaction("cannot read history rows", c -> {
+            List<OriginSpan> spans = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT origin, COUNT(*), MIN(time_micros), MAX(time_micros) "
+                    + "FROM duplex_history GROUP BY origin ORDER BY origin");
+                    ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    spans.add(new OriginSpan(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4)));
+                }
+            }
+            return spans;
+        });
+    }
+
+    /**
+     * How many samples are held more than once under different identities: rows of the same kind,
+     * name and time recorded by two origins (e.g. two servers polling the same PLC as primaries).
+     * The key forbids the same identity twice; this finds the same fact twice.
+     */
+    public long repeatedSamples() throws StoreException {
+        return transaction("cannot read history rows", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n "
+                    + "FROM duplex_history GROUP BY kind, name, time_micros HAVING COUNT(*) > 1) repeated");
+                    ResultSet r = p.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+    }
+
     /** The values of a tag with {@code fromMicros <= time < toMicros}, by time, at most {@code max}. */
     public List<Row> tagValues(String tag, long fromMicros, long toMicros, int max) throws StoreException {
         return transaction("cannot read the history of " + tag, c -> {

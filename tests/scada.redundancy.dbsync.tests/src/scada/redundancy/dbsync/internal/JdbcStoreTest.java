@@ -98,6 +98,19 @@ public class JdbcStoreTest {
     }
 
     @Test
+    public void theCensusGivesEachOriginsSpanAndFindsTheSameSampleRecordedByTwoOrigins() throws Exception {
+        JdbcStore store = open();
+        store.appendLocal(0, tags(3, "T1")); // T1 at 0, 1 and 2 s
+        assertEquals(0, store.repeatedSamples());
+        store.apply(List.of(Row.tag("B-1", 1, 1_000_000L, "T1", 7, 0), Row.tag("B-1", 2, 5_000_000L, "T1", 8, 0),
+                Row.tag("B-1", 3, 1_000_000L, "T2", 9, 0)));
+        assertEquals("T1 at 1 s recorded by A and by B: once too many", 1, store.repeatedSamples());
+        assertEquals(List.of(new JdbcStore.OriginSpan(store.origin(), 3, 0, 2_000_000L),
+                new JdbcStore.OriginSpan("B-1", 3, 1_000_000L, 5_000_000L)),
+                store.originSpans().stream().sorted(java.util.Comparator.comparing(JdbcStore.OriginSpan::origin)).toList());
+    }
+
+    @Test
     public void aWipedStoreGetsANewOrigin() throws Exception {
         JdbcStore store = open();
         store.appendLocal(0, tags(2, "T1"));
