@@ -291,9 +291,15 @@ public final class FailoverClient implements AutoCloseable {
     private void connectFailed(Server s, String why) {
         s.failures++;
         long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(s.failures - 1, 10));
+        if (why.startsWith(s.url + " ")) {
+            why = why.substring(s.url.length() + 1); // the listener is told which server already
+        } else if (why.startsWith(s.url + ": ")) {
+            why = why.substring(s.url.length() + 2);
+        }
         if (!why.equals(s.lastProblem)) { // a server that stays down is reported once, not at every attempt
             s.lastProblem = why;
-            problem(s.url, why + "; trying again every " + delay / 1000.0 + " s or less often");
+            problem(s.url, why + "; trying again in " + delay / 1000.0 + " s, then less often (at least every "
+                    + RETRY_MAX_MS / 1000 + " s)");
         }
         s.retry = owner.schedule(() -> post(() -> connect(s)), delay, TimeUnit.MILLISECONDS);
     }
