@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "SCADA server redundancy: configuration check, runtime status.",
         subcommands = { CheckCommand.class, DemoCommand.class, BenchCommand.class, ServerCommand.class, StatusCommand.class,
                 ActionCommands.TryConnect.class, ActionCommands.Verify.class, ActionCommands.HandOver.class,
-                FingerprintCommand.class, TrustCommand.class, HistoryCommand.class, PlcSimCommand.class })
+                FingerprintCommand.class, TrustCommand.class, HistoryCommand.class, PlcSimCommand.class,
+                OpcUaClientCommand.class, MaintenanceCommand.class })
 public final class DuplexCommand implements Runnable {
 
     public static void main(String[] args) {
