@@ -494,6 +494,27 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
     }
 
     /**
+     * Per origin, how many of its rows have a time at or before {@code cutoffMicros}: an audit
+     * compares stores up to a moment every server had time to replicate, leaving out the last rows a
+     * server wrote while the others were already stopping.
+     */
+    public Map<String, Long> rowsUpTo(long cutoffMicros) throws StoreException {
+        return transaction("cannot read history rows", c -> {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT origin, COUNT(*) FROM duplex_history "
+                    + "WHERE time_micros <= ? GROUP BY origin ORDER BY origin")) {
+                p.setLong(1, cutoffMicros);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        counts.put(r.getString(1), r.getLong(2));
+                    }
+                }
+            }
+            return counts;
+        });
+    }
+
+    /**
      * How many samples are held more than once under different identities: rows of the same kind,
      * name and time recorded by two origins (e.g. two servers polling the same PLC as primaries).
      * The key forbids the same identity twice; this finds the same fact twice.

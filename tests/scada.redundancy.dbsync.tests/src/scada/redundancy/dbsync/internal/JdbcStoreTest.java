@@ -108,6 +108,7 @@ public class JdbcStoreTest {
         assertEquals(List.of(new JdbcStore.OriginSpan(store.origin(), 3, 0, 2_000_000L),
                 new JdbcStore.OriginSpan("B-1", 3, 1_000_000L, 5_000_000L)),
                 store.originSpans().stream().sorted(java.util.Comparator.comparing(JdbcStore.OriginSpan::origin)).toList());
+        assertEquals(Map.of(store.origin(), 2L, "B-1", 2L), store.rowsUpTo(1_000_000L));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package scada.redundancy.modbus.tests;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The shipped sample project (examples/plant), copied so that a test can point it at its simulator. */
@@ -11,12 +10,7 @@ public final class SampleProject {
 
     /** examples/plant in the source tree, found from the working directory upwards. */
     public static Path sample() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("examples/plant/project.json"))) {
-                return dir.resolve("examples/plant");
-            }
-        }
-        throw new IllegalStateException("examples/plant not found above " + Path.of("").toAbsolutePath());
+        return scada.redundancy.cli.harness.SampleProject.find();
     }
 
     /**
@@ -24,21 +18,6 @@ public final class SampleProject {
      * timeouts.
      */
     public static Path copyOn(Path to, int port, int connectTimeoutMs, int readTimeoutMs) throws IOException {
-        Path from = sample();
-        try (var walk = Files.walk(from)) {
-            for (Path f : walk.sorted().toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
-        Path project = to.resolve("project.json");
-        Files.writeString(project, Files.readString(project).replace("\"port\": 5020", "\"port\": " + port)
-                .replace("\"connectTimeoutMs\": 1000", "\"connectTimeoutMs\": " + connectTimeoutMs)
-                .replace("\"readTimeoutMs\": 500", "\"readTimeoutMs\": " + readTimeoutMs));
-        return to;
+        return scada.redundancy.cli.harness.SampleProject.copyOn(to, port, connectTimeoutMs, readTimeoutMs);
     }
 }
