@@ -43,7 +43,8 @@ import scada.redundancy.runtime.RoleChange;
 @Command(name = "bench", description = "Benchmarks with real server processes: 'bench failover' (failover times), "
         + "'bench three-cut' (three servers, the primary's link to the top backup cut silent), 'bench heal' (two servers "
         + "cut silent, then mended), 'bench loaded' (every core busy: false failovers, kill -9 under load), 'bench dbsync' "
-        + "(DB sync: catch-up against the plain insert rate, lag at a steady load, on H2 and PostgreSQL).")
+        + "(DB sync: catch-up against the plain insert rate, lag at a steady load, on H2 and PostgreSQL), 'bench clients' (OPC UA "
+        + "failover clients: their gap at a crash and a freeze of the primary, cold and warm standby).")
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -86,6 +87,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--databases", defaultValue = "h2,postgresql", split = ",", description = "dbsync: h2, postgresql "
             + "(default: both; PostgreSQL only where DUPLEX_TEST_POSTGRES is set).")
     List<String> databases;
+
+    @Option(names = "--clients", defaultValue = "10", description = "clients: how many OPC UA failover clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--failovers", defaultValue = "20", description = "clients: failovers per standby, crash and freeze in turn "
+            + "(default: ${DEFAULT-VALUE}).")
+    int failovers;
+
+    @Option(names = "--standby", defaultValue = "cold,warm", split = ",", description = "clients: cold, warm (default: both).")
+    List<String> standbys;
 
     private PrintWriter log;
 
@@ -153,13 +164,39 @@ final class BenchCommand implements Callable<Integer> {
         case "dbsync" -> {
             return dbsync(outDir);
         }
+        case "clients" -> clients(outDir);
         default -> {
-            spec.commandLine().getErr().println("unknown benchmark '" + what + "'; try: bench failover, three-cut, heal, loaded "
-                    + "or dbsync");
+            spec.commandLine().getErr().println("unknown benchmark '" + what + "'; try: bench failover, three-cut, heal, loaded, "
+                    + "dbsync or clients");
             return CheckCommand.USAGE;
         }
         }
         return 0;
+    }
+
+    private void clients(Path outDir) throws Exception {
+        long started = System.nanoTime();
+        int period = timing(timings.get(0))[0];
+        int timeout = timing(timings.get(0))[1];
+        List<String> failureModes = modes.stream().filter(m -> !m.equals("graceful")).toList();
+        ClientsBench bench = new ClientsBench(log, clients, failovers, failureModes.isEmpty() ? List.of("crash", "freeze")
+                : failureModes, period, timeout);
+        List<ClientsBench.Block> blocks = new ArrayList<>();
+        for (String standby : standbys) {
+            blocks.add(bench.run(standby.strip(), Files.createTempDirectory("duplex-bench-clients-")));
+        }
+        StringBuilder table = new StringBuilder();
+        StringBuilder goals = new StringBuilder();
+        Map<String, Object> results = ClientsBench.results(blocks, timeout, table, goals);
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        Map<String, Object> doc = document("clients", seconds, Map.of("clients", clients, "failoversPerStandby", failovers,
+                "modes", failureModes, "periodMs", period, "timeoutMs", timeout, "pollMs", ClientsBench.POLL_MS));
+        doc.put("results", results);
+        String md = "# OPC UA clients following the primary\n\n`./scada-redundancy bench clients` on " + machine() + "; run time "
+                + seconds + " s.\n\nGoals: client gap p99 under Timeout + 250 ms for a freeze and under 300 ms for a crash; no "
+                + "value lost from history.\n\n" + table + "\n" + ClientsBench.legend(clients, period, timeout) + "\n## Goals\n\n"
+                + goals;
+        write(outDir, "clients", doc, md, table);
     }
 
     private void failover(Path outDir) throws Exception {
