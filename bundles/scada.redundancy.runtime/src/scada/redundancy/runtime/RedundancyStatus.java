@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param health           this server's health 0..100
  * @param starting         still within the startup allowance
  * @param connectedServer  how many activated partners are connected, e.g. "1/1"
- * @param connectedClients monitoring clients connected over the redundancy port
+ * @param connectedClients the clients connected to this server: monitoring clients over the redundancy port
+ *                         and the clients the {@link StatusContribution}s count (OPC UA sessions)
  * @param database         the This SCADA Database column: what the {@link StatusContribution}s say of this
  *                         server's database, or {@link PartnerStatus#NOT_INSTALLED} when none does
  * @param verified         VERIFIED if every activated partner verified, NOT_VERIFIED if any did not, else NOT_CHECKED
@@ -36,11 +37,17 @@ import java.util.Objects;
  * @param details          lines a contribution offers on demand, by its source (DB sync: every gap that can no
  *                         longer be filled), bounded by {@link StatusContribution#MAX_DETAILS} lines each; shown by
  *                         {@code status --json} and the commands that print them, never in the note
+ * @param clients          the connected clients by name, each "KIND NAME", e.g. "monitor 10.0.0.9:51234" or
+ *                         "opcua hmi-1 (10.0.0.7)": at most {@link #MAX_CLIENTS} of them (connectedClients
+ *                         counts them all)
  */
 public record RedundancyStatus(String symbol, String address, boolean activate, Role role, long term, int health,
         boolean starting, String connectedServer, int connectedClients, String database, Verification verified,
         String fingerprint, List<PartnerStatus> partners, List<RoleChange> roleChanges, String note,
-        List<String> contributors, long loopLateP99Ms, long loopLateMaxMs, Map<String, List<String>> details) {
+        List<String> contributors, long loopLateP99Ms, long loopLateMaxMs, Map<String, List<String>> details,
+        List<String> clients) {
+    /** The most client names a status lists, whatever a contribution or a peer's JSON holds. */
+    public static final int MAX_CLIENTS = 100;
 
     public RedundancyStatus {
         Objects.requireNonNull(symbol, "symbol");
@@ -57,6 +64,7 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
         Map<String, List<String>> d = new TreeMap<>();
         details.forEach((k, v) -> d.put(k, List.copyOf(v)));
         details = Collections.unmodifiableMap(d);
+        clients = List.copyOf(clients.size() > MAX_CLIENTS ? clients.subList(0, MAX_CLIENTS) : clients);
     }
 
     /** A status with empty texts, role BACKUP, term 0, health 100, no partners, database not installed, not checked. */
@@ -69,7 +77,8 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
         return new Builder().symbol(symbol).address(address).activate(activate).role(role).term(term).health(health)
                 .starting(starting).connectedServer(connectedServer).connectedClients(connectedClients)
                 .database(database).verified(verified).fingerprint(fingerprint).partners(partners)
-                .roleChanges(roleChanges).note(note).contributors(contributors).loopLate(loopLateP99Ms, loopLateMaxMs).details(details);
+                .roleChanges(roleChanges).note(note).contributors(contributors).loopLate(loopLateP99Ms, loopLateMaxMs).details(details)
+                .clients(clients);
     }
 
     /** Builds a {@link RedundancyStatus}; see the record's components for each field. */
@@ -93,6 +102,7 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
         private long loopLateP99Ms;
         private long loopLateMaxMs;
         private Map<String, List<String>> details = Map.of();
+        private List<String> clients = List.of();
 
         private Builder() {
         }
@@ -189,10 +199,16 @@ public record RedundancyStatus(String symbol, String address, boolean activate, 
             return this;
         }
 
+        /** The connected clients by name (see the record's {@code clients}). */
+        public Builder clients(List<String> clients) {
+            this.clients = clients;
+            return this;
+        }
+
         public RedundancyStatus build() {
             return new RedundancyStatus(symbol, address, activate, role, term, health, starting, connectedServer,
                     connectedClients, database, verified, fingerprint, partners, roleChanges, note, contributors,
-                    loopLateP99Ms, loopLateMaxMs, details);
+                    loopLateP99Ms, loopLateMaxMs, details, clients);
         }
     }
 }

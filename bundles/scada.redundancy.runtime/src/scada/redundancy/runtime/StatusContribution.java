@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Whiteboard: what another bundle adds to this server's status. DB sync fills the Database
- * columns, a licence adds its state as a note. Register an instance as a
+ * columns, a licence adds its state as a note, the OPC UA server counts and names its sessions in
+ * the Connected Client column. Register an instance as a
  * {@code StatusContribution} service (or a subclass, e.g. a DS component declared with
  * {@code service = StatusContribution.class}) and {@link #publish} a {@link Snapshot} whenever
  * what it shows changes; unregistering it (or stopping its bundle) takes it out of the status.
@@ -40,6 +41,11 @@ public class StatusContribution {
     public static final int MAX_DETAILS = 50;
     /** The longest source name. */
     public static final int MAX_SOURCE = 64;
+    /**
+     * The most client names one contribution lists (see {@link Snapshot#clients}); more clients
+     * still count in {@link Snapshot#clientCount}.
+     */
+    public static final int MAX_CLIENTS = 50;
 
     private final String source;
     private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.NOTHING);
@@ -141,11 +147,23 @@ public class StatusContribution {
      *                         partners show Not Verified whatever Verify found; say why in their Database column
      * @param details          lines offered on demand (in the status JSON, printed by commands such as
      *                         {@code history gaps}), never in the note: at most {@link StatusContribution#MAX_DETAILS}
+     * @param clients          the names of the clients connected through this contribution (the OPC UA server:
+     *                         "hmi-1 (10.0.0.7)"), for the status's Connected Client column; at most
+     *                         {@link StatusContribution#MAX_CLIENTS}, each one bounded line
+     * @param clientCount      how many clients are connected through this contribution: at least
+     *                         {@code clients.size()} (the names given before the bound), more when there are more
+     *                         clients than names; added to the status's {@code connectedClients}
      */
     public record Snapshot(String database, Map<String, String> partnerDatabases, List<String> notes,
-            Set<String> partnersNotVerified, List<String> details) {
+            Set<String> partnersNotVerified, List<String> details, List<String> clients, int clientCount) {
         /** Shows nothing: what a contribution shows before its first {@link StatusContribution#publish}. */
         public static final Snapshot NOTHING = new Snapshot("", Map.of(), List.of(), Set.of(), List.of());
+
+        /** A snapshot without clients (the shape before clients were added). */
+        public Snapshot(String database, Map<String, String> partnerDatabases, List<String> notes,
+                Set<String> partnersNotVerified, List<String> details) {
+            this(database, partnerDatabases, notes, partnersNotVerified, details, List.of(), 0);
+        }
 
         public Snapshot {
             database = bounded(database);
@@ -190,6 +208,20 @@ public class StatusContribution {
                 }
             }
             details = List.copyOf(shown);
+            List<String> names = new ArrayList<>();
+            int named = 0;
+            for (String c : clients) {
+                String name = bounded(c);
+                if (name.isEmpty()) {
+                    continue;
+                }
+                named++;
+                if (names.size() < MAX_CLIENTS) {
+                    names.add(name);
+                }
+            }
+            clients = List.copyOf(names);
+            clientCount = Math.max(Math.max(0, clientCount), named);
         }
 
         /** Whether this contribution finds the partner with {@code symbol} out of step. */
@@ -218,6 +250,8 @@ public class StatusContribution {
             private final List<String> notes = new ArrayList<>();
             private final Set<String> partnersNotVerified = new TreeSet<>();
             private final List<String> details = new ArrayList<>();
+            private final List<String> clients = new ArrayList<>();
+            private int clientCount;
 
             private Builder() {
             }
@@ -252,8 +286,23 @@ public class StatusContribution {
                 return this;
             }
 
+            /** A client connected through this contribution, by name (see {@link Snapshot#clients}). */
+            public Builder client(String name) {
+                clients.add(Objects.requireNonNull(name, "client"));
+                return this;
+            }
+
+            /**
+             * How many clients are connected, when more than the names given (a contribution may stop
+             * naming them past {@link StatusContribution#MAX_CLIENTS}); never less than the names given.
+             */
+            public Builder clientCount(int count) {
+                this.clientCount = count;
+                return this;
+            }
+
             public Snapshot build() {
-                return new Snapshot(database, partnerDatabases, notes, partnersNotVerified, details);
+                return new Snapshot(database, partnerDatabases, notes, partnersNotVerified, details, clients, clientCount);
             }
         }
     }

@@ -63,6 +63,23 @@ public class StatusContributionTest {
     }
 
     @Test
+    public void clientNamesAreBoundedButAllCount() {
+        Snapshot.Builder b = Snapshot.builder();
+        for (int i = 0; i < StatusContribution.MAX_CLIENTS + 30; i++) {
+            b.client("hmi-" + i + " (10.0.0." + i + ")\n");
+        }
+        b.client("   ");
+        Snapshot s = b.build();
+        assertEquals(StatusContribution.MAX_CLIENTS, s.clients().size());
+        assertEquals("one line each", "hmi-0 (10.0.0.0)", s.clients().get(0));
+        assertEquals("every named client counts, a blank name does not", StatusContribution.MAX_CLIENTS + 30, s.clientCount());
+        assertEquals("a count above the names given stands", 500, Snapshot.builder().client("hmi-1").clientCount(500).build().clientCount());
+        assertEquals("never below the names given", 1, Snapshot.builder().client("hmi-1").clientCount(-3).build().clientCount());
+        assertEquals("the older shape has no clients", 0,
+                new Snapshot("", Map.of(), List.of(), java.util.Set.of(), List.of()).clientCount());
+    }
+
+    @Test
     public void partnersAreFoundByTheirSymbolWithoutCase() {
         Snapshot s = Snapshot.builder().partnerDatabase(" scada-a ", "behind 2 s").build();
         assertEquals("behind 2 s", s.partnerDatabase("SCADA-A").orElseThrow());

@@ -1,7 +1,7 @@
 package scada.redundancy.opcua.internal;
 
 /**
- * How fresh the plant data this server serves is, as its {@link TagSource} judges it (a tag is
+ * How fresh the plant data this server serves is, as {@link PlantFreshness} judges it (a tag is
  * fresh while its last good value is younger than what its poll rate promises).
  */
 public enum DataFreshness {
@@ -11,6 +11,6 @@ public enum DataFreshness {
     PARTIAL,
     /** No tag has a fresh value: the server has no data to offer (no PLC reached, or not polling yet). */
     NONE,
-    /** Nothing to judge: no tag source, or one without tags. Counts as fresh, so that a server without a project is not shown as broken. */
+    /** Nothing to judge: no plant, or a project without tags. Counts as fresh, so that a server without a project is not shown as broken. */
     NOT_TRACKED
 }

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.Session;
+import org.eclipse.milo.opcua.sdk.server.SessionListener;
 import org.eclipse.milo.opcua.sdk.server.api.config.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
@@ -34,10 +36,16 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.RedundancySupport;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.ApplicationType;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
+import org.eclipse.milo.opcua.stack.core.types.structured.ApplicationDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.BuildInfo;
+import org.eclipse.milo.opcua.stack.core.types.structured.FindServersRequest;
+import org.eclipse.milo.opcua.stack.core.types.structured.FindServersResponse;
 import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
+import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
 import org.eclipse.milo.opcua.stack.server.EndpointConfiguration;
+import org.eclipse.milo.opcua.stack.server.services.ServiceRequest;
 import org.eclipse.milo.opcua.stack.server.security.DefaultServerCertificateValidator;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -50,6 +58,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import scada.redundancy.model.Partner;
 import scada.redundancy.model.RedundancyConfiguration;
+import scada.redundancy.plant.TagValue;
+import scada.redundancy.plant.TagValueListener;
+import scada.redundancy.plant.TagValues;
 import scada.redundancy.runtime.HealthReporter;
 import scada.redundancy.runtime.RedundancyService;
 import scada.redundancy.runtime.RedundancyStatus;
@@ -61,8 +72,30 @@ import scada.redundancy.runtime.StatusListener;
  * the standard information of non-transparent redundancy (Part 4 §6.6.2) so that any OPC UA
  * client follows the primary: RedundancySupport (Cold or Warm), ServerUriArray (the other servers
  * of the set) and a ServiceLevel computed by {@link ServiceLevel} from the runtime's role and
- * health and the data's freshness — read through the runtime's services, pushed by its
- * {@link StatusListener} calls, so a role change shows within one Period.
+ * health and the data's freshness ({@link PlantFreshness}) — read through the runtime's services,
+ * pushed by its {@link StatusListener} calls, so a role change shows within one Period.
+ * <p>
+ * <b>The plant.</b> The project's tags are the variables of {@link TagNamespace}, fed by the
+ * plant's {@link TagValues} service (the Modbus driver's): this component is a
+ * {@link TagValueListener} (whiteboard) that only marks a changed tag and reads its current value
+ * from the bound service on its own thread, so values from a project being replaced never
+ * overwrite the new one's. A new project is a new {@code TagValues} service: the folder is rebuilt
+ * from its tags. Without the service (no plant installed) the folder {@code Objects/Tags} is empty
+ * and freshness does not count. (An earlier internal seam, {@code TagSource}, stood between the
+ * two; it only restated {@code TagValues} with fewer status codes, so it went.)
+ * <p>
+ * <b>Finding the other servers.</b> FindServers, on every endpoint, answers this server's
+ * ApplicationDescription and one per activated partner: application URI
+ * {@code urn:duplex:scada:SYMBOL} (the values of ServerUriArray) and discovery URL
+ * {@code opc.tcp://PARTNER_ADDRESS:PORT/discovery}, with the partner's address from the redundancy
+ * configuration and this server's {@code opcua.port} (the same on every server of a set). The
+ * discovery URL is the one path that accepts the unsecured channel GetEndpoints needs; the
+ * session endpoint it returns is {@code opc.tcp://PARTNER_ADDRESS:PORT}. A client that knows one
+ * server thus learns every partner's endpoint from standard services alone: read ServerUriArray,
+ * then FindServers with those URIs, then GetEndpoints at each discovery URL.
+ * <p>
+ * <b>Clients.</b> The activated sessions are counted and named in the server's status through
+ * {@link OpcUaClients} (the contribution "opcua").
  * <p>
  * It shares the server's Config Admin PID (it exists exactly while the server is configured) and
  * reads {@code bind}, {@code data}, {@code opcua.port} (default 4840), {@code opcua.anonymous}
@@ -85,12 +118,13 @@ import scada.redundancy.runtime.StatusListener;
  * primary first hands over to a backup; see {@link #enterMaintenance}.
  * <p>
  * <b>Threads.</b> One thread, "duplex-opcua", owns every write to the address space: status
- * changes, tag samples and freshness are coalesced to it (at most one pending refresh, at most one
- * pending sample per tag), so no queue grows without bound and no caller waits for OPC UA.
+ * changes, tag changes and freshness are coalesced to it (at most one pending refresh, at most one
+ * pending mark per tag), so no queue grows without bound and no caller — the plant's poll threads
+ * included — waits for OPC UA. Freshness and the session list are judged again every second.
  */
 @Component(configurationPid = "scada.redundancy.server", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = StatusListener.class, immediate = true)
-public final class OpcUaComponent implements StatusListener {
+        service = { StatusListener.class, TagValueListener.class }, immediate = true)
+public final class OpcUaComponent implements StatusListener, TagValueListener {
     /** The source of the health report while in maintenance. */
     static final String MAINTENANCE_SOURCE = "opcua-maintenance";
     /** Health 40 while in maintenance: below 50, so the runtime never elects it and partners show why. */
@@ -118,6 +152,8 @@ public final class OpcUaComponent implements StatusListener {
     private RedundancyService redundancy;
     @Reference
     private HealthReporter health;
+    @Reference
+    private OpcUaClients clients;
 
     private final ExecutorService owner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "duplex-opcua");
@@ -130,8 +166,9 @@ public final class OpcUaComponent implements StatusListener {
         return t;
     });
     private final AtomicBoolean refreshPending = new AtomicBoolean();
-    private final Map<String, TagSource.Sample> pendingSamples = new ConcurrentHashMap<>();
-    private final AtomicBoolean samplesPending = new AtomicBoolean();
+    /** Tags whose value changed since the owner thread last showed them: at most one entry per tag. */
+    private final Set<String> changedTags = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean changesPending = new AtomicBoolean();
 
     private Path opcuaDir;
     private String bind;
@@ -148,9 +185,10 @@ public final class OpcUaComponent implements StatusListener {
     /** The newest status heard; read by the owner thread. */
     private volatile RedundancyStatus status;
     private volatile ServerObject.Maintenance maintenance = ServerObject.Maintenance.OFF;
-    /** The tag source in use and its subscription; changed on the owner thread only. */
-    private volatile TagSource source;
-    private TagSource.Subscription sourceSubscription;
+    /** The plant whose tags are shown; set by SCR's bind and unbind. */
+    private volatile TagValues plant;
+    /** When this server last became primary or standalone, null while it is not; the owner thread's. */
+    private Instant servingSince;
     private final Object maintenanceLock = new Object();
     private volatile boolean stopping;
 
@@ -202,9 +240,16 @@ public final class OpcUaComponent implements StatusListener {
             }
             serverObject = new ServerObject(server, support);
             serverObject.onRequestServerStateChange(new ServerStateChangeMethod(this), ServerStateChangeMethod.INPUTS);
-            TagSource s = source;
-            if (s != null) {
-                attach(s);
+            answerFindServers(server);
+            server.getSessionManager().addSessionListener(new SessionListener() {
+                @Override
+                public void onSessionClosed(Session session) {
+                    requestRefresh(); // activation has no event: the next tick shows a new session
+                }
+            });
+            TagValues p = plant;
+            if (p != null) {
+                attach(p);
             }
             refresh();
             log("OPC UA server at " + endpointUrl() + " (SignAndEncrypt Basic256Sha256, " + (anonymous
@@ -227,13 +272,7 @@ public final class OpcUaComponent implements StatusListener {
         stopping = true;
         ticker.shutdownNow();
         try {
-            owner.submit(() -> {
-                if (sourceSubscription != null) {
-                    sourceSubscription.close();
-                    sourceSubscription = null;
-                }
-                stopServer();
-            }).get(20, TimeUnit.SECONDS);
+            owner.submit(this::stopServer).get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
             log("stopping the OPC UA server: " + e);
         }
@@ -246,6 +285,7 @@ public final class OpcUaComponent implements StatusListener {
     /** On the owner thread: stops what {@link #startServer} made, if anything. */
     private void stopServer() {
         serverObject = null;
+        clients.show(List.of());
         if (server != null) {
             try {
                 server.shutdown().get(10, TimeUnit.SECONDS);
@@ -405,19 +445,15 @@ public final class OpcUaComponent implements StatusListener {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindTagSource(TagSource s) {
-        source = s;
-        onOwner(() -> attach(s)); // before activation this finds no server yet, and activation attaches it
+    void bindTagValues(TagValues p) {
+        plant = p;
+        onOwner(() -> attach(p)); // before activation this finds no server yet, and activation attaches it
     }
 
-    void unbindTagSource(TagSource s) {
-        if (source == s) {
-            source = null;
+    void unbindTagValues(TagValues p) {
+        if (plant == p) {
+            plant = null;
             onOwner(() -> {
-                if (sourceSubscription != null) {
-                    sourceSubscription.close();
-                    sourceSubscription = null;
-                }
                 if (serverObject != null) {
                     tags.setTags(List.of());
                 }
@@ -426,42 +462,38 @@ public final class OpcUaComponent implements StatusListener {
         }
     }
 
-    /** On the owner thread: shows the source's tags and follows its samples. */
-    private void attach(TagSource s) {
-        if (serverObject == null || source != s) {
-            return; // activation attaches it, or another source replaced it meanwhile
+    /** On the owner thread: shows the plant's tags and their current values. */
+    private void attach(TagValues p) {
+        if (serverObject == null || plant != p) {
+            return; // activation attaches it, or another plant replaced it meanwhile
         }
-        if (sourceSubscription != null) {
-            sourceSubscription.close();
-        }
-        pendingSamples.clear();
-        tags.setTags(s.tags());
-        sourceSubscription = s.listen(new TagSource.Listener() {
-            @Override
-            public void sampled(String tag, TagSource.Sample sample) {
-                pendingSamples.put(tag, sample);
-                if (samplesPending.compareAndSet(false, true)) {
-                    owner.execute(OpcUaComponent.this::flushSamples);
-                }
-            }
-
-            @Override
-            public void freshnessChanged(DataFreshness freshness) {
-                requestRefresh();
+        changedTags.clear();
+        tags.setTags(p.project() == null ? List.of() : p.project().tags());
+        p.snapshot().forEach(v -> {
+            if (v != null) {
+                tags.update(v);
             }
         });
-        for (TagSource.Tag t : s.tags()) {
-            s.current(t.name()).ifPresent(sample -> tags.update(t.name(), sample));
-        }
         refresh();
     }
 
-    private void flushSamples() {
-        samplesPending.set(false);
-        for (String tag : List.copyOf(pendingSamples.keySet())) {
-            TagSource.Sample sample = pendingSamples.remove(tag);
-            if (sample != null) {
-                tags.update(tag, sample);
+    /** The plant's whiteboard call, on its poll thread: marks the tag; the owner thread reads its value. */
+    @Override
+    public void changed(TagValue value) {
+        changedTags.add(value.tag());
+        if (changesPending.compareAndSet(false, true)) {
+            onOwner(this::showChanges);
+        }
+    }
+
+    /** On the owner thread: the current value of every tag that changed, from the plant bound now. */
+    private void showChanges() {
+        changesPending.set(false);
+        TagValues p = plant;
+        for (String tag : List.copyOf(changedTags)) {
+            changedTags.remove(tag);
+            if (p != null && serverObject != null) {
+                p.current(tag).ifPresent(tags::update);
             }
         }
     }
@@ -479,7 +511,7 @@ public final class OpcUaComponent implements StatusListener {
         }
     }
 
-    /** On the owner thread: the ServiceLevel, ServerUriArray and maintenance state from the newest inputs. */
+    /** On the owner thread: the ServiceLevel, ServerUriArray, maintenance state and clients from the newest inputs. */
     private void refresh() {
         if (serverObject == null) {
             return;
@@ -488,8 +520,14 @@ public final class OpcUaComponent implements StatusListener {
         if (s == null) {
             s = redundancy.status();
         }
-        TagSource src = source;
-        DataFreshness freshness = src == null ? DataFreshness.NOT_TRACKED : src.freshness();
+        Instant now = Instant.now();
+        boolean serving = s.role() == Role.PRIMARY || s.role() == Role.STANDALONE;
+        if (!serving) {
+            servingSince = null;
+        } else if (servingSince == null) {
+            servingSince = now;
+        }
+        DataFreshness freshness = PlantFreshness.judge(plant, now, servingSince);
         ServerObject.Maintenance m = maintenance;
         boolean primaryInSight = s.partners().stream().anyMatch(p -> p.connected() && p.isPrimary());
         int level = ServiceLevel.of(new ServiceLevel.Inputs(m.on(), s.starting(), s.role(), s.health(), primaryInSight,
@@ -497,6 +535,7 @@ public final class OpcUaComponent implements StatusListener {
         serverObject.setServiceLevel(level);
         serverObject.setMaintenance(m);
         serverObject.setServerUris(serverUris(redundancy.configuration()));
+        clients.show(server.getSessionManager().getAllSessions());
     }
 
     /** The application URIs of the activated partners, in configuration order. */
@@ -508,6 +547,52 @@ public final class OpcUaComponent implements StatusListener {
             }
         }
         return uris;
+    }
+
+    /**
+     * Answers FindServers on every endpoint path with this server and its activated partners (see
+     * the class comment), instead of Milo's answer, which knows only this server.
+     */
+    private void answerFindServers(OpcUaServer opcUa) {
+        Set<String> paths = new HashSet<>();
+        opcUa.getConfig().getEndpoints().forEach(e -> paths.add(EndpointUtil.getPath(e.getEndpointUrl())));
+        String applicationUri = identity.applicationUri();
+        for (String path : paths) {
+            opcUa.getStackServer().addServiceHandler(path, FindServersRequest.TYPE_ID, r -> findServers(r, applicationUri));
+        }
+    }
+
+    /** On a Milo thread: reads only the configuration, which returns at once. */
+    private void findServers(ServiceRequest request, String applicationUri) {
+        FindServersRequest asked = (FindServersRequest) request.getRequest();
+        Set<String> only = asked.getServerUris() == null ? Set.of() : Set.of(asked.getServerUris());
+        List<ApplicationDescription> found = new ArrayList<>();
+        for (ApplicationDescription d : applications(redundancy.configuration(), applicationUri, bind, port)) {
+            if (only.isEmpty() || only.contains(d.getApplicationUri())) {
+                found.add(d);
+            }
+        }
+        request.setResponse(new FindServersResponse(request.createResponseHeader(),
+                found.toArray(ApplicationDescription[]::new)));
+    }
+
+    /** This server's description first, then one per activated partner, in configuration order. */
+    static List<ApplicationDescription> applications(RedundancyConfiguration config, String applicationUri, String bind,
+            int port) {
+        List<ApplicationDescription> all = new ArrayList<>();
+        all.add(application(applicationUri, config.thisScada().symbol(), bind, port));
+        for (Partner p : config.partners()) {
+            if (p.activate()) {
+                all.add(application(OpcUaIdentity.applicationUri(p.symbol()), p.symbol(), p.ipAddress(), port));
+            }
+        }
+        return all;
+    }
+
+    private static ApplicationDescription application(String uri, String symbol, String address, int port) {
+        String url = "opc.tcp://" + address + ":" + port;
+        return new ApplicationDescription(uri, "urn:duplex:scada", LocalizedText.english("Duplex " + symbol),
+                ApplicationType.Server, null, null, new String[] { url + "/discovery" });
     }
 
     /** Runs {@code task} on the owner thread; nothing once the component stopped. */

@@ -32,6 +32,12 @@ import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
  * {@code Server/EstimatedReturnTime} for maintenance, and the handler of
  * {@code Server/RequestServerStateChange}. Milo's nodes are written from one thread, the OPC UA
  * component's ("duplex-opcua").
+ * <p>
+ * No {@code RedundantServerArray}: that property belongs to TransparentRedundancyType (Part 5
+ * §6.3.8), where the servers of a set share one application URI and the set fails over behind
+ * the client's back; ours are separate servers, each with its own URI and endpoint, which
+ * non-transparent redundancy describes with {@code ServerUriArray}. A client finds each
+ * partner's endpoint URL by FindServers with those URIs (see {@link OpcUaComponent}).
  */
 final class ServerObject {
     /** How often a client may sample ServiceLevel: well below every Period, so a change reaches it within one. */

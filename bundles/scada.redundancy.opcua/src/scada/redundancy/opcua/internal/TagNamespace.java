@@ -1,5 +1,7 @@
 package scada.redundancy.opcua.internal;
 
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,7 @@ import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.api.DataItem;
 import org.eclipse.milo.opcua.sdk.server.api.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.api.MonitoredItem;
+import org.eclipse.milo.opcua.sdk.server.model.types.variables.AnalogItemType;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
@@ -21,12 +24,25 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.structured.EUInformation;
+
+import scada.redundancy.plant.Quality;
+import scada.redundancy.plant.TagValue;
+import scada.redundancy.project.DataType;
+import scada.redundancy.project.Scaling;
+import scada.redundancy.project.Tag;
 
 /**
  * The plant's tags as OPC UA variables: the folder {@code Objects/Tags} in the namespace
- * {@value #URI}, one read-only variable per tag of the {@link TagSource}, node id
- * {@code ns=N;s=TAGNAME}, with the sample's value, status (Good, Uncertain, Bad) and source
- * timestamp. Called on the OPC UA component's thread only.
+ * {@value #URI}, one read-only variable per tag of the project, node id {@code ns=N;s=TAGNAME},
+ * with the tag's description, its unit as the standard {@code EngineeringUnits} property, and its
+ * value, status code and source timestamp as the plant reports them. The status code is the
+ * plant's own (an OPC UA StatusCode, Uncertain and Bad sub-codes included), passed on unchanged;
+ * a Bad value is sent without a value, as Part 4 §7.7.1 asks. Called on the OPC UA component's
+ * thread only.
+ * <p>
+ * Data types: a tag without scaling keeps its PLC type (bool Boolean, int16 Int16, uint16 UInt16,
+ * int32 Int32, float32 Float); a scaled tag is a Double, as its engineering value is.
  */
 final class TagNamespace extends ManagedNamespaceWithLifecycle {
     static final String URI = "urn:duplex:scada:tags";
@@ -34,7 +50,10 @@ final class TagNamespace extends ManagedNamespaceWithLifecycle {
 
     private final SubscriptionModel subscriptions;
     private UaFolderNode folder;
-    private final Map<String, UaVariableNode> variables = new LinkedHashMap<>();
+    private final Map<String, Shown> variables = new LinkedHashMap<>();
+
+    private record Shown(Tag tag, UaVariableNode node) {
+    }
 
     TagNamespace(OpcUaServer server) {
         super(server, URI);
@@ -50,56 +69,85 @@ final class TagNamespace extends ManagedNamespaceWithLifecycle {
                 false));
     }
 
-    /** Replaces every variable by one per tag, each Bad_WaitingForInitialData until its first sample. */
-    void setTags(List<TagSource.Tag> tags) {
-        for (UaVariableNode v : variables.values()) {
-            folder.removeOrganizes(v);
-            getNodeManager().removeNode(v);
+    /**
+     * Replaces every variable by one per tag, each Bad_WaitingForInitialData until its first value;
+     * an empty list leaves the folder empty (no project on this server).
+     */
+    void setTags(List<Tag> tags) {
+        for (Shown s : variables.values()) {
+            s.node().getPropertyNode(AnalogItemType.ENGINEERING_UNITS).ifPresent(p -> getNodeManager().removeNode(p.getNodeId()));
+            folder.removeOrganizes(s.node());
+            getNodeManager().removeNode(s.node());
         }
         variables.clear();
-        for (TagSource.Tag tag : tags) {
+        for (Tag tag : tags) {
             UaVariableNode v = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
                     .setNodeId(newNodeId(tag.name()))
                     .setBrowseName(newQualifiedName(tag.name()))
                     .setDisplayName(LocalizedText.english(tag.name()))
                     .setDescription(LocalizedText.english(tag.description()))
-                    .setDataType(dataType(tag.type()))
+                    .setDataType(dataType(tag))
                     .setTypeDefinition(Identifiers.BaseDataVariableType)
                     .setAccessLevel(AccessLevel.READ_ONLY)
                     .setUserAccessLevel(AccessLevel.READ_ONLY)
+                    .setMinimumSamplingInterval((double) tag.pollMs())
                     .setValue(new DataValue(StatusCodes.Bad_WaitingForInitialData))
                     .build();
             getNodeManager().addNode(v);
+            if (!tag.unit().isBlank() && tag.type() != DataType.BOOL) {
+                // No standard unit id is known for a free-text unit: -1, with the text as display name (Part 8 §5.6.3).
+                v.setProperty(AnalogItemType.ENGINEERING_UNITS, new EUInformation("", -1,
+                        LocalizedText.english(tag.unit()), LocalizedText.english(tag.unit())));
+            }
             folder.addOrganizes(v);
-            variables.put(tag.name(), v);
+            variables.put(tag.name(), new Shown(tag, v));
         }
     }
 
-    /** The tag's new sample; a tag that is not (or no longer) in the list is ignored. */
-    void update(String tag, TagSource.Sample sample) {
-        UaVariableNode v = variables.get(tag);
-        if (v == null) {
+    /** The tag's new value; a tag that is not (or no longer) shown is ignored. */
+    void update(TagValue value) {
+        Shown shown = variables.get(value.tag());
+        if (shown == null) {
             return;
         }
-        StatusCode status = switch (sample.quality()) {
-            case GOOD -> StatusCode.GOOD;
-            case UNCERTAIN -> new StatusCode(StatusCodes.Uncertain_LastUsableValue);
-            case BAD -> new StatusCode(StatusCodes.Bad_NoCommunication);
-        };
-        Variant value = sample.value() == null ? Variant.NULL_VALUE : new Variant(sample.value());
-        v.setValue(new DataValue(value, status, new DateTime(sample.sourceTime()), DateTime.now()));
+        StatusCode status = new StatusCode(value.quality());
+        Variant v = Quality.isBad(value.quality()) || Double.isNaN(value.value()) ? Variant.NULL_VALUE
+                : new Variant(typed(shown.tag(), value.value()));
+        shown.node().setValue(new DataValue(v, status, new DateTime(value.sourceTime()), DateTime.now()));
     }
 
     NodeId nodeId(String tag) {
         return newNodeId(tag);
     }
 
-    private static NodeId dataType(TagSource.Type type) {
-        return switch (type) {
-            case BOOLEAN -> Identifiers.Boolean;
+    private static boolean scaled(Tag tag) {
+        return tag.scaling() != null && !tag.scaling().equals(Scaling.NONE);
+    }
+
+    static NodeId dataType(Tag tag) {
+        if (scaled(tag) && tag.type() != DataType.BOOL) {
+            return Identifiers.Double;
+        }
+        return switch (tag.type()) {
+            case BOOL -> Identifiers.Boolean;
+            case INT16 -> Identifiers.Int16;
+            case UINT16 -> Identifiers.UInt16;
             case INT32 -> Identifiers.Int32;
-            case DOUBLE -> Identifiers.Double;
-            case STRING -> Identifiers.String;
+            case FLOAT32 -> Identifiers.Float;
+        };
+    }
+
+    /** The engineering value as the Java type of {@link #dataType}. */
+    static Object typed(Tag tag, double value) {
+        if (scaled(tag) && tag.type() != DataType.BOOL) {
+            return value;
+        }
+        return switch (tag.type()) {
+            case BOOL -> value != 0;
+            case INT16 -> (short) Math.round(value);
+            case UINT16 -> ushort((int) Math.round(value) & 0xFFFF);
+            case INT32 -> (int) Math.round(value);
+            case FLOAT32 -> (float) value;
         };
     }
 

@@ -42,6 +42,8 @@ public final class StatusJson {
         o.put("starting", s.starting());
         o.put("connectedServer", s.connectedServer());
         o.put("connectedClients", s.connectedClients());
+        ArrayNode clients = o.putArray("clients");
+        s.clients().forEach(clients::add);
         o.put("database", s.database());
         o.put("verified", s.verified().jsonName());
         o.put("fingerprint", s.fingerprint());
@@ -128,6 +130,13 @@ public final class StatusJson {
         }
         List<String> contributors = new ArrayList<>();
         o.path("contributors").forEach(c -> contributors.add(c.asText()));
+        List<String> clients = new ArrayList<>(); // absent from an older server's JSON: none named
+        for (JsonNode c : o.path("clients")) {
+            if (clients.size() == RedundancyStatus.MAX_CLIENTS) {
+                break;
+            }
+            clients.add(c.asText());
+        }
         return RedundancyStatus.builder().symbol(o.path("symbol").asText()).address(o.path("address").asText())
                 .activate(o.path("activate").asBoolean()).role(role(o.path("role").asText())).term(o.path("term").asLong())
                 .health(o.path("health").asInt()).starting(o.path("starting").asBoolean())
@@ -137,7 +146,7 @@ public final class StatusJson {
                 .fingerprint(o.path("fingerprint").asText()).partners(partners).roleChanges(changes)
                 .note(o.path("note").asText()).contributors(contributors)
                 .loopLate(o.path("loopLateP99Ms").asLong(0), o.path("loopLateMaxMs").asLong(0)).details(details(o))
-                .build();
+                .clients(clients).build();
     }
 
     private static Role role(String name) {

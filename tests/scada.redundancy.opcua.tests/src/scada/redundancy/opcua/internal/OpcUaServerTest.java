@@ -14,23 +14,32 @@ import java.time.temporal.ChronoUnit;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 
+import org.eclipse.milo.opcua.stack.client.DiscoveryClient;
+import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.Identifiers;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ExtensionObject;
+import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.ApplicationType;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.RedundancySupport;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.ServerState;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
+import org.eclipse.milo.opcua.stack.core.types.structured.ApplicationDescription;
+import org.eclipse.milo.opcua.stack.core.types.structured.EUInformation;
+import org.eclipse.milo.opcua.stack.core.types.structured.FindServersRequest;
+import org.eclipse.milo.opcua.stack.core.types.structured.FindServersResponse;
+import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
+import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodRequest;
 import org.eclipse.milo.opcua.stack.core.types.structured.CallMethodResult;
 import org.junit.After;
@@ -51,6 +60,9 @@ import scada.redundancy.model.Failback;
 import scada.redundancy.model.LocalServer;
 import scada.redundancy.model.Partner;
 import scada.redundancy.model.RedundancyConfiguration;
+import scada.redundancy.plant.Quality;
+import scada.redundancy.project.DataType;
+import scada.redundancy.project.Tag;
 import scada.redundancy.runtime.RedundancyService;
 import scada.redundancy.runtime.Role;
 
@@ -79,7 +91,7 @@ public class OpcUaServerTest {
     private int opcuaPort;
     private OpcUaTestClient.Identity identity;
     private OpcUaTestClient client;
-    private ServiceRegistration<TagSource> tagRegistration;
+    private final List<TestPlant> plants = new java.util.ArrayList<>();
 
     @Before
     public void open() throws Exception {
@@ -97,9 +109,7 @@ public class OpcUaServerTest {
         if (client != null) {
             client.close();
         }
-        if (tagRegistration != null) {
-            tagRegistration.unregister();
-        }
+        plants.forEach(TestPlant::close);
         if (configuration != null) {
             configuration.delete();
             long deadline = System.currentTimeMillis() + WAIT_MS;
@@ -194,37 +204,173 @@ public class OpcUaServerTest {
         assertTrue("standalone with no tags: Healthy", client.awaitServiceLevel(l -> l >= 200, CHANGE, "Healthy") >= 200);
     }
 
+    private TestPlant plant(String name, Tag... tags) {
+        TestPlant p = new TestPlant(context, name, tags);
+        plants.add(p);
+        return p;
+    }
+
+    private NodeId tagNode(String tag) {
+        return new NodeId(client.client().getNamespaceTable().getIndex(TagNamespace.URI), tag);
+    }
+
     @Test
-    public void aTagSourceBecomesVariablesWithValueQualityAndSourceTimeAndItsFreshnessMovesServiceLevel() throws Exception {
-        FakeTagSource tags = new FakeTagSource();
+    public void thePlantsTagsAreVariablesWithTheirTypeUnitValueExactStatusCodeAndSourceTime() throws Exception {
+        TestPlant plant = plant("line", TestPlant.tag("line/speed", DataType.UINT16, 0.1, 200, "m/min"),
+                TestPlant.tag("line/count", DataType.INT32, 1, 200, "pieces"),
+                TestPlant.tag("line/running", DataType.BOOL, 1, 200, ""),
+                TestPlant.tag("boiler/temperature", DataType.FLOAT32, 1, 200, "°C"));
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(2);
-        tags.sample("Line1/Speed", new TagSource.Sample(12.5, TagSource.Quality.GOOD, t0));
-        tagRegistration = context.registerService(TagSource.class, tags, null);
+        plant.set("line/speed", 12.5, Quality.GOOD, t0);
+        plant.set("line/count", 41, Quality.GOOD, t0);
+        plant.register(context);
         start(false, Map.of());
         client = connect(identity, false);
-        NodeId speed = new NodeId(client.client().getNamespaceTable().getIndex(TagNamespace.URI), "Line1/Speed");
-        DataValue v = client.read(speed);
-        assertEquals(12.5, (Double) v.getValue().getValue(), 0.0);
-        assertEquals(StatusCode.GOOD, v.getStatusCode());
-        assertEquals("the PLC's time, not the server's", t0, v.getSourceTime().getJavaInstant());
-        NodeId running = new NodeId(client.client().getNamespaceTable().getIndex(TagNamespace.URI), "Line1/Running");
-        assertEquals("no sample yet", StatusCodes.Bad_WaitingForInitialData, client.read(running).getStatusCode().getValue());
 
+        DataValue speed = client.read(tagNode("line/speed"));
+        assertEquals("scaled: a Double", 12.5, (Double) speed.getValue().getValue(), 0.0);
+        assertEquals(StatusCode.GOOD, speed.getStatusCode());
+        assertEquals("the PLC's time, not the server's", t0, speed.getSourceTime().getJavaInstant());
+        assertEquals("unscaled int32: an Int32", 41, client.read(tagNode("line/count")).getValue().getValue());
+        assertEquals(Identifiers.Int32, attribute(tagNode("line/count"), AttributeId.DataType));
+        assertEquals(Identifiers.Double, attribute(tagNode("line/speed"), AttributeId.DataType));
+        assertEquals(Identifiers.Boolean, attribute(tagNode("line/running"), AttributeId.DataType));
+        assertEquals(Identifiers.Float, attribute(tagNode("boiler/temperature"), AttributeId.DataType));
+        assertEquals(LocalizedText.english("line/speed for tests"), attribute(tagNode("line/speed"), AttributeId.Description));
+        Object units = client.read(tagNode("line/speed.EngineeringUnits")).getValue().getValue();
+        EUInformation eu = (EUInformation) ((ExtensionObject) units).decode(client.client().getStaticSerializationContext());
+        assertEquals("the project's unit", "m/min", eu.getDisplayName().getText());
+        assertEquals("no sample yet", StatusCodes.Bad_WaitingForInitialData,
+                client.read(tagNode("line/running")).getStatusCode().getValue());
+
+        // Through a subscription, at the poll rate: an Uncertain sub-code and a Bad one, both exact.
         Instant t1 = t0.plusSeconds(1);
-        tags.sample("Line1/Speed", new TagSource.Sample(13.0, TagSource.Quality.UNCERTAIN, t1));
-        DataValue changed = client.await(speed, d -> d.getValue().getValue() instanceof Double x && x == 13.0, CHANGE,
-                "the new sample");
-        assertTrue("uncertain", changed.getStatusCode().isUncertain());
+        plant.set("line/speed", 13.0, StatusCodes.Uncertain_SensorNotAccurate, t1);
+        DataValue changed = client.await(tagNode("line/speed"), d -> d.getValue().getValue() instanceof Double x && x == 13.0,
+                CHANGE, "the new value");
+        assertEquals("the plant's own Uncertain code", StatusCodes.Uncertain_SensorNotAccurate, changed.getStatusCode().getValue());
         assertEquals(t1, changed.getSourceTime().getJavaInstant());
+        plant.set("line/speed", 13.0, Quality.BAD_DEVICE_FAILURE, t1.plusSeconds(1));
+        DataValue bad = client.await(tagNode("line/speed"), d -> d.getStatusCode().isBad(), CHANGE, "the Bad value");
+        assertEquals(Quality.BAD_DEVICE_FAILURE, bad.getStatusCode().getValue());
+        assertTrue("a Bad value carries no value", bad.getValue().isNull());
+    }
 
-        assertEquals(250, client.awaitServiceLevel(l -> l == 250, CHANGE, "fresh data: Healthy"));
-        tags.freshness(DataFreshness.PARTIAL);
-        int partial = client.awaitServiceLevel(l -> l < 200, CHANGE, "part of the data stale: Degraded");
-        assertTrue(partial + " in the degraded primary band", partial >= 151 && partial <= 199);
-        tags.freshness(DataFreshness.NONE);
-        assertEquals(1, client.awaitServiceLevel(l -> l == 1, CHANGE, "no fresh data: NoData"));
-        tags.freshness(DataFreshness.FRESH);
-        assertEquals(250, client.awaitServiceLevel(l -> l == 250, CHANGE, "fresh again"));
+    @Test
+    public void freshnessFromThePollRatesMovesServiceLevel() throws Exception {
+        TestPlant plant = plant("fresh", TestPlant.tag("a", DataType.INT16, 1, 100, ""), TestPlant.tag("b", DataType.INT16, 1, 100, ""))
+                .register(context);
+        start(false, Map.of());
+        client = connect(identity, false);
+        java.util.concurrent.ScheduledExecutorService poller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.atomic.AtomicLong bQuality = new java.util.concurrent.atomic.AtomicLong(Quality.GOOD);
+        try {
+            // As the Plant does: every poll stamps each tag with the time of its answer, changed or not.
+            poller.scheduleAtFixedRate(() -> {
+                plant.set("a", 1, Quality.GOOD, Instant.now());
+                plant.set("b", 2, bQuality.get(), Instant.now());
+            }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertEquals(250, client.awaitServiceLevel(l -> l == 250, CHANGE, "every tag fresh: Healthy"));
+            bQuality.set(Quality.BAD_TIMEOUT);
+            int partial = client.awaitServiceLevel(l -> l < 200, CHANGE, "one tag Bad: Degraded");
+            assertTrue(partial + " in the degraded primary band", partial >= 151 && partial <= 199);
+        } finally {
+            poller.shutdownNow();
+        }
+        assertEquals("no poll for longer than 3 poll periods + the read timeout: stale", 1,
+                client.awaitServiceLevel(l -> l == 1, CHANGE, "stale: NoData"));
+    }
+
+    @Test
+    public void aNewProjectReplacesTheVariablesAndWithoutAPlantTheFolderIsEmpty() throws Exception {
+        TestPlant first = plant("first", TestPlant.tag("line/speed", DataType.UINT16, 1, 200, "")).register(context);
+        first.set("line/speed", 7, Quality.GOOD, Instant.now());
+        start(false, Map.of());
+        client = connect(identity, false);
+        assertEquals(List.of("line/speed"), browseTags());
+
+        TestPlant second = plant("second", TestPlant.tag("tank/level", DataType.FLOAT32, 1, 200, "%"));
+        second.set("tank/level", 55.5, Quality.GOOD, Instant.now());
+        first.close(); // SCR withdraws the old project's service, then registers the new one
+        second.register(context);
+        DataValue level = client.await(tagNode("tank/level"), d -> d.getValue().getValue() instanceof Float f && f == 55.5f,
+                CHANGE, "the new project's tag");
+        assertTrue(level.getStatusCode().isGood());
+        assertEquals(List.of("tank/level"), browseTags());
+        assertEquals("the old project's tag is gone", StatusCodes.Bad_NodeIdUnknown,
+                client.read(tagNode("line/speed")).getStatusCode().getValue());
+        second.set("tank/level", 56.5, Quality.GOOD, Instant.now());
+        client.await(tagNode("tank/level"), d -> d.getValue().getValue() instanceof Float f && f == 56.5f, CHANGE,
+                "the new plant's values keep coming");
+
+        second.close();
+        long deadline = System.currentTimeMillis() + CHANGE.toMillis();
+        while (!browseTags().isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50); // the folder empties on the server's thread; a browse has no change to subscribe to
+        }
+        assertEquals("no plant: an empty Tags folder", List.of(), browseTags());
+        assertEquals("no plant: freshness does not count", 250, client.awaitServiceLevel(l -> l == 250, CHANGE, "Healthy"));
+    }
+
+    private List<String> browseTags() throws Exception {
+        NodeId folder = new NodeId(client.client().getNamespaceTable().getIndex(TagNamespace.URI), TagNamespace.FOLDER);
+        List<String> names = new java.util.ArrayList<>();
+        for (ReferenceDescription r : client.client().getAddressSpace().browse(folder)) {
+            names.add(r.getBrowseName().getName());
+        }
+        return names;
+    }
+
+    private Object attribute(NodeId node, AttributeId attribute) throws Exception {
+        return client.client().read(0.0, TimestampsToReturn.Neither, List.of(new ReadValueId(node, attribute.uid(), null,
+                QualifiedName.NULL_VALUE))).get(5, java.util.concurrent.TimeUnit.SECONDS).getResults()[0].getValue().getValue();
+    }
+
+    @Test
+    public void theSessionsAreCountedAndNamedInTheServersStatus() throws Exception {
+        RedundancyService service = start(false, Map.of());
+        client = connect(identity, false);
+        awaitStatus(st -> st.connectedClients() == 1 && st.clients().size() == 1, "one OPC UA session in the status");
+        String name = services.getService().status().clients().get(0);
+        assertTrue(name, name.matches("opcua hmi \\(127\\.[0-9.]+\\)"));
+        assertTrue(service.status().contributors().contains(OpcUaClients.SOURCE));
+
+        OpcUaTestClient.Identity other = OpcUaTestClient.Identity.create("historian");
+        other.trustOn(data);
+        try (OpcUaTestClient second = connect(other, false)) {
+            awaitStatus(st -> st.connectedClients() == 2, "two sessions");
+            List<String> clients = services.getService().status().clients();
+            assertEquals(2, clients.size());
+            assertTrue(clients.toString(), clients.get(0).startsWith("opcua historian (") && clients.get(1).startsWith("opcua hmi ("));
+        }
+        awaitStatus(st -> st.connectedClients() == 1, "the closed session is gone");
+        client.close();
+        client = null;
+        awaitStatus(st -> st.connectedClients() == 0 && st.clients().isEmpty(), "no session");
+    }
+
+    @Test
+    public void findServersListsThisServerAndItsPartnersWithTheirEndpointUrls() throws Exception {
+        start(true, Map.of());
+        client = connect(identity, false); // waits for the endpoint
+        String url = "opc.tcp://" + BIND + ":" + opcuaPort;
+        List<ApplicationDescription> servers = DiscoveryClient.findServers(url + "/discovery").get(10,
+                java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(2, servers.size());
+        assertEquals("urn:duplex:scada:SCADA-UA", servers.get(0).getApplicationUri());
+        assertEquals(List.of(url + "/discovery"), List.of(servers.get(0).getDiscoveryUrls()));
+        ApplicationDescription partner = servers.get(1);
+        assertEquals("the value of ServerUriArray", "urn:duplex:scada:SCADA-Z", partner.getApplicationUri());
+        assertEquals(ApplicationType.Server, partner.getApplicationType());
+        assertEquals("the partner's address from the configuration, the same OPC UA port",
+                List.of("opc.tcp://" + ABSENT_PARTNER + ":" + opcuaPort + "/discovery"), List.of(partner.getDiscoveryUrls()));
+
+        // A client with a session asks on its own secure channel, for the URIs ServerUriArray gave it.
+        String[] uris = (String[]) client.read(Identifiers.Server_ServerRedundancy_ServerUriArray).getValue().getValue();
+        FindServersResponse asked = (FindServersResponse) client.client().getStackClient().sendRequest(new FindServersRequest(
+                client.client().newRequestHeader(), url, null, uris)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("only the partners asked for", List.of("urn:duplex:scada:SCADA-Z"),
+                java.util.Arrays.stream(asked.getServers()).map(ApplicationDescription::getApplicationUri).toList());
     }
 
     @Test
@@ -313,44 +459,5 @@ public class OpcUaServerTest {
             }
         }
         throw new AssertionError("refused without a status code", e);
-    }
-
-    /** A tag source the test drives, as the project's tag-values service will be. */
-    private static final class FakeTagSource implements TagSource {
-        private final Map<String, Sample> current = new ConcurrentHashMap<>();
-        private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-        private volatile DataFreshness freshness = DataFreshness.FRESH;
-
-        @Override
-        public List<Tag> tags() {
-            return List.of(new Tag("Line1/Speed", Type.DOUBLE, "conveyor speed, m/s"),
-                    new Tag("Line1/Running", Type.BOOLEAN, "conveyor running"));
-        }
-
-        @Override
-        public Optional<Sample> current(String tag) {
-            return Optional.ofNullable(current.get(tag));
-        }
-
-        @Override
-        public DataFreshness freshness() {
-            return freshness;
-        }
-
-        @Override
-        public Subscription listen(Listener listener) {
-            listeners.add(listener);
-            return () -> listeners.remove(listener);
-        }
-
-        void sample(String tag, Sample sample) {
-            current.put(tag, sample);
-            listeners.forEach(l -> l.sampled(tag, sample));
-        }
-
-        void freshness(DataFreshness f) {
-            freshness = f;
-            listeners.forEach(l -> l.freshnessChanged(f));
-        }
     }
 }

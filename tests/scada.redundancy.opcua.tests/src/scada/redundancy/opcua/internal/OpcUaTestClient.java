@@ -52,6 +52,11 @@ public final class OpcUaTestClient implements AutoCloseable {
             return new Identity(keyPair, cert, uri);
         }
 
+        /** The name it was created with: its application name and certificate CN. */
+        public String name() {
+            return applicationUri.substring(applicationUri.lastIndexOf(':') + 1);
+        }
+
         /** Approves this identity on a server: its certificate into the server's trust list, as an operator would copy it. */
         public void trustOn(Path serverDataDir) throws Exception {
             Path trusted = serverDataDir.resolve("opcua/pki/trusted/certs");
@@ -85,7 +90,7 @@ public final class OpcUaTestClient implements AutoCloseable {
         IdentityProvider user = anonymous ? new AnonymousProvider()
                 : new X509IdentityProvider(identity.certificate(), identity.keyPair().getPrivate());
         OpcUaClientConfig config = OpcUaClientConfig.builder()
-                .setApplicationName(LocalizedText.english("Duplex test client"))
+                .setApplicationName(LocalizedText.english(identity.name())) // what the server's status shows
                 .setApplicationUri(identity.applicationUri())
                 .setEndpoint(endpoint)
                 .setKeyPair(identity.keyPair())

@@ -45,7 +45,7 @@ public class StatusJsonTest {
                         partner(2, PartnerRole.NOT_HEARD, Verification.NOT_CHECKED)))
                 .roleChanges(List.of(change)).contributors(List.of("db-sync", "licence")).loopLate(12, 345)
                 .details(java.util.Map.of("db-sync", List.of("gap: origin SCADA-A-1f2e3d4c.1 seq 10-19 (10 rows): purged")))
-                .build();
+                .clients(List.of("monitor 127.0.5.9:51234", "opcua hmi-1 (127.0.5.7)")).build();
     }
 
     @Test
@@ -85,6 +85,7 @@ public class StatusJsonTest {
         assertEquals("not verified", o.path("verified").asText());
         assertEquals("in sync", o.path("database").asText());
         assertEquals("[\"db-sync\",\"licence\"]", o.path("contributors").toString());
+        assertEquals("[\"monitor 127.0.5.9:51234\",\"opcua hmi-1 (127.0.5.7)\"]", o.path("clients").toString());
         assertEquals("gap: origin SCADA-A-1f2e3d4c.1 seq 10-19 (10 rows): purged",
                 o.path("details").path("db-sync").path(0).asText());
         JsonNode offline = o.path("partners").path(0);
@@ -97,6 +98,17 @@ public class StatusJsonTest {
         for (Role r : Role.values()) {
             assertEquals(r.jsonName(), PartnerRole.heard(r).jsonName());
         }
+    }
+
+    @Test
+    public void aPeersHugeClientListIsBounded() throws Exception {
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            names.append(i == 0 ? "" : ",").append("\"opcua hmi-").append(i).append('"');
+        }
+        RedundancyStatus s = StatusJson.fromJson("{ \"connectedClients\": 5000, \"clients\": [" + names + "] }");
+        assertEquals(RedundancyStatus.MAX_CLIENTS, s.clients().size());
+        assertEquals("the count is the peer's", 5000, s.connectedClients());
     }
 
     @Test
@@ -116,6 +128,8 @@ public class StatusJsonTest {
         assertEquals("n/a", s.database());
         assertEquals(List.of(), s.contributors());
         assertEquals(java.util.Map.of(), s.details());
+        assertEquals("no clients field: none named", List.of(), s.clients());
+        assertEquals(1, s.connectedClients());
         assertEquals(Verification.NOT_CHECKED, s.verified());
         PartnerStatus p = s.partners().get(0);
         assertEquals(PartnerRole.BACKUP, p.role());

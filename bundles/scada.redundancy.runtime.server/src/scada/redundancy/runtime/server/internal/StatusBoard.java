@@ -187,15 +187,38 @@ final class StatusBoard {
                     + (withoutRole == 1 ? "it" : "them") + " again with --as partner|monitor|operator");
         }
         notes.addAll(contributed.notes());
+        // Monitors first (the redundancy port's own clients), then each contribution's, bounded by the status.
+        List<String> clients = new ArrayList<>();
+        int monitorCount = on ? monitors.size() : 0;
+        if (on) {
+            for (Channel m : monitors) {
+                if (clients.size() < RedundancyStatus.MAX_CLIENTS) {
+                    clients.add("monitor " + address(m));
+                }
+            }
+        }
+        for (String c : contributed.clients()) {
+            if (clients.size() < RedundancyStatus.MAX_CLIENTS) {
+                clients.add(c);
+            }
+        }
         RedundancyStatus status = RedundancyStatus.builder().symbol(state.symbol())
                 .address(on ? node.settings().bindAddress() + ":" + config.thisScada().port() : "").activate(on)
                 .role(state.role()).term(state.term()).health(state.health()).starting(state.starting())
                 .connectedServer(on ? connected + "/" + active : "redundancy off")
-                .connectedClients(on ? monitors.size() : 0).database(contributed.database()).verified(verified)
+                .connectedClients(monitorCount + contributed.clientCount()).clients(clients)
+                .database(contributed.database()).verified(verified)
                 .fingerprint(node.security().fingerprint()).partners(partners).roleChanges(state.roleChanges())
                 .note(String.join("; ", notes)).contributors(contributed.sources()).details(contributed.details())
                 .loopLate(lateness.p99Ms(), lateness.maxMs()).build();
         last = status;
         return status;
+    }
+
+    /** A monitor's remote address as IP:port. */
+    private static String address(Channel ch) {
+        return ch.remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort()
+                : String.valueOf(ch.remoteAddress());
     }
 }

@@ -129,6 +129,22 @@ public final class StatusContributions {
             return notes;
         }
 
+        /** How many clients the contributions count (each at least the clients it names). */
+        int clientCount() {
+            return shown.stream().mapToInt(s -> s.snapshot().clientCount()).sum();
+        }
+
+        /** Every contribution's client names, each "SOURCE NAME", in source order. */
+        List<String> clients() {
+            List<String> clients = new ArrayList<>();
+            for (Shown s : shown) {
+                for (String c : s.snapshot().clients()) {
+                    clients.add(s.source() + " " + c);
+                }
+            }
+            return clients;
+        }
+
         List<String> sources() {
             return shown.stream().map(Shown::source).toList();
         }

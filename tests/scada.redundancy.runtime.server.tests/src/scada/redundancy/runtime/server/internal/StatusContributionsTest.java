@@ -190,6 +190,33 @@ public class StatusContributionsTest {
     }
 
     @Test
+    public void contributedClientsAreNamedWithTheirSourceAndCountedAsConnectedClients() throws Exception {
+        startNode();
+        assertEquals(0, node.status().connectedClients());
+        StatusContribution opcua = new StatusContribution("opcua");
+        register(opcua);
+        StatusContribution other = new StatusContribution("web");
+        register(other);
+        opcua.publish(Snapshot.builder().client("hmi-1 (10.0.0.7)").client("historian (10.0.0.8)").build());
+        Snapshot.Builder many = Snapshot.builder();
+        for (int i = 0; i < StatusContribution.MAX_CLIENTS; i++) {
+            many.client("browser-" + i);
+        }
+        other.publish(many.clientCount(StatusContribution.MAX_CLIENTS + 70).build());
+        RedundancyStatus s = events.await(x -> x.connectedClients() == 2 + StatusContribution.MAX_CLIENTS + 70, WAIT_MS);
+        assertEquals("each contribution names at most its bound", 2 + StatusContribution.MAX_CLIENTS, s.clients().size());
+        assertEquals("in source order, each with its source", List.of("opcua hmi-1 (10.0.0.7)", "opcua historian (10.0.0.8)"),
+                s.clients().subList(0, 2));
+        assertEquals("web browser-0", s.clients().get(2));
+        assertEquals("the JSON carries them", s.clients(), StatusJson.fromJson(StatusJson.toJson(s)).clients());
+
+        opcua.publish(Snapshot.builder().build());
+        other.publish(Snapshot.builder().build());
+        s = events.await(x -> x.connectedClients() == 0, WAIT_MS);
+        assertEquals(List.of(), s.clients());
+    }
+
+    @Test
     public void hugeTextNeverBreaksTheStatus() throws Exception {
         startNode();
         String huge = "lag ".repeat(250_000); // 1 MB
