@@ -109,6 +109,11 @@ final class ClientsBench {
                 }
                 set.startAll();
                 int primary = set.awaitStable(Duration.ofSeconds(60));
+                for (ClientIdentity id : identities) {
+                    for (int i = 0; i < 2; i++) {
+                        id.trustServer(set.server(i).opcuaCertificate(Duration.ofSeconds(30))); // each server made its certificate at its first start
+                    }
+                }
                 List<String> endpoints = List.of("opc.tcp://" + set.address(0) + ":" + opcuaPort,
                         "opc.tcp://" + set.address(1) + ":" + opcuaPort);
                 String[] tags = plant.tags().stream().map(Tag::name).toArray(String[]::new);

@@ -65,6 +65,9 @@ final class DemoClient implements AutoCloseable {
 
     /** Connects to every server and waits until the subscription is placed on one. */
     void start(Duration timeout) throws Exception {
+        for (int i = 0; i < set.servers().size(); i++) {
+            identity.trustServer(set.server(i).opcuaCertificate(Duration.ofSeconds(30))); // each server made its certificate at its first start
+        }
         List<String> endpoints = new ArrayList<>();
         for (int i = 0; i < set.servers().size(); i++) {
             endpoints.add("opc.tcp://" + set.address(i) + ":" + opcuaPort);
@@ -98,18 +101,35 @@ final class DemoClient implements AutoCloseable {
         }
     }
 
-    /** The subscription moved to the server at {@code address} and a good value came from it. */
-    boolean movedTo(String address) {
-        return switches.stream().anyMatch(s -> s.to().contains("//" + address + ":") && s.gap() != null);
+    /** How many moves so far (a mark for {@link #movedTo} and {@link #reportMoves}). */
+    int moves() {
+        return switches.size();
     }
 
-    void reportMove(PrintWriter out) {
-        for (Switch s : switches) {
+    /** The client is on the server at {@code address} and has a good value from it. */
+    boolean on(String address) {
+        TagValue any = latest.values().stream().filter(TagValue::good).findAny().orElse(null);
+        return current.contains("//" + address + ":") && any != null && any.server().equals(current);
+    }
+
+    /** Since move number {@code since}, the subscription moved to the server at {@code address} and a good value came from it. */
+    boolean movedTo(String address, int since) {
+        return switches.stream().skip(since).anyMatch(s -> s.to().contains("//" + address + ":") && s.gap() != null);
+    }
+
+    /** The moves since move number {@code since}, and the gap of each. */
+    long reportMoves(PrintWriter out, int since) {
+        long gap = -1;
+        for (Switch s : switches.subList(Math.min(since, switches.size()), switches.size())) {
+            if (s.gap() != null) {
+                gap = Math.max(gap, s.gap().toMillis());
+            }
             out.printf("the OPC UA client moved from %s to %s (%s); %s%n", name(s.from()), name(s.to()), s.reason(),
                     s.gap() == null ? "no good value from the new server yet"
                             : "gap " + s.gap().toMillis() + " ms from the last value of the old server to the first good"
                                     + " value of the new one");
         }
+        return gap;
     }
 
     /** The client's part of the demo's live line: its server and the first tags' values. */

@@ -1,6 +1,7 @@
 package scada.redundancy.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -40,6 +41,10 @@ public final class MaintenanceCommand implements Callable<Integer> {
     @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "Why, shown by the server.")
     String reason;
 
+    @Option(names = "--trust-server", paramLabel = "FILE", split = ",", description = "A server certificate to trust (a server's "
+            + "DATA/opcua/server.der), kept in the identity's trusted-servers directory; once per server is enough.")
+    List<Path> trustServers = List.of();
+
     @Option(names = "--identity", paramLabel = "DIR", required = true,
             description = "The administrator's certificate directory (as for opcua-client).")
     Path identity;
@@ -50,6 +55,9 @@ public final class MaintenanceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("'" + endpoint + "' is not an opc.tcp:// URL, e.g. opc.tcp://127.0.0.1:4840");
         }
         ClientIdentity id = ClientIdentity.loadOrCreate(identity.toAbsolutePath(), "duplex-opcua-client");
+        for (Path server : trustServers) {
+            id.trustServer(server);
+        }
         ServerMaintenance.request(endpoint, id, state == State.on, returnIn == null ? null : Duration.ofMinutes(returnIn),
                 reason, Duration.ofSeconds(5));
         spec.commandLine().getOut().println(endpoint + (state == State.on

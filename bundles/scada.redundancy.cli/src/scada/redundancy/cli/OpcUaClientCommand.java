@@ -42,6 +42,10 @@ public final class OpcUaClientCommand implements Callable<Integer> {
     @Option(names = "--nodes", paramLabel = "ID,ID", split = ",", description = "Other nodes by id, e.g. ns=2;s=X or nsu=URI;s=X.")
     List<String> nodes = new ArrayList<>();
 
+    @Option(names = "--trust-server", paramLabel = "FILE", split = ",", description = "A server certificate to trust (a server's "
+            + "DATA/opcua/server.der), kept in the identity's trusted-servers directory; once per server is enough.")
+    List<Path> trustServers = List.of();
+
     @Option(names = "--identity", paramLabel = "DIR", required = true,
             description = "The client's certificate directory (made on first use; the servers must trust DIR/client.der).")
     Path identity;
@@ -62,6 +66,9 @@ public final class OpcUaClientCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ClientIdentity id = ClientIdentity.loadOrCreate(identity.toAbsolutePath(), "duplex-opcua-client");
+        for (Path server : trustServers) {
+            id.trustServer(server);
+        }
         out.println("opcua-client: identity " + id.applicationUri() + ", certificate " + id.certificateFile() + " (SHA-256 "
                 + id.fingerprint() + ")");
         Summary summary = new Summary(out, quiet);

@@ -78,6 +78,9 @@ final class StatusCommand implements Callable<Integer> {
         if (!PartnerStatus.NOT_INSTALLED.equals(s.database())) { // DB sync (or another contribution) is installed
             out.println("database: " + s.database());
         }
+        if (!s.clients().isEmpty()) {
+            out.println("clients: " + String.join(", ", s.clients()));
+        }
         if (!s.note().isEmpty()) {
             out.println("note: " + s.note());
         }

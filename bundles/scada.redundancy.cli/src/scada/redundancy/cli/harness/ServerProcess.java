@@ -153,6 +153,24 @@ public final class ServerProcess implements AutoCloseable {
         return count;
     }
 
+    /**
+     * The server's OPC UA certificate ({@code DATA/opcua/server.der}, made at its first start), for
+     * a client to trust; waits for it at most {@code timeout} (the OPC UA server may start a little
+     * after the redundancy link).
+     */
+    public Path opcuaCertificate(Duration timeout) throws IOException, InterruptedException {
+        Path file = data.resolve("opcua/server.der");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!java.nio.file.Files.isRegularFile(file)) {
+            if (System.nanoTime() - deadline > 0 || !isAlive()) {
+                throw new IOException(bind + " made no OPC UA certificate " + file + " within " + timeout.toMillis()
+                        + " ms (see " + log + ")");
+            }
+            Thread.sleep(50); // a file another process writes: no event to wait on; bounded by the deadline
+        }
+        return file;
+    }
+
     /** kill -9: the process dies, its host (this machine) stays up. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

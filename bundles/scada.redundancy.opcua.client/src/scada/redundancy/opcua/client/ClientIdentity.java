@@ -33,6 +33,8 @@ import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 public final class ClientIdentity {
     static final String FILE = "client.p12";
     static final String CERTIFICATE_FILE = "client.der";
+    static final String TRUSTED_SERVERS = "trusted-servers";
+    static final String REJECTED_SERVERS = "rejected-servers";
     private static final String ALIAS = "duplex-opcua-client";
     /** The key store's password: the file is protected by its permissions, as the servers' keys are. */
     private static final char[] PASSWORD = "duplex".toCharArray();
@@ -153,6 +155,69 @@ public final class ClientIdentity {
         Path trusted = serverDataDir.resolve("opcua/pki/trusted/certs");
         Files.createDirectories(trusted);
         Files.write(trusted.resolve(applicationUri.replace(':', '_') + ".der"), der());
+    }
+
+    /** Where the server certificates this client trusts are kept (DER files). */
+    public Path trustedServersDirectory() {
+        return directory.resolve(TRUSTED_SERVERS);
+    }
+
+    /** Where a server certificate this client refused is put, for an operator to check and move to trusted. */
+    public Path rejectedServersDirectory() {
+        return directory.resolve(REJECTED_SERVERS);
+    }
+
+    /**
+     * Trusts a server's certificate (a DER file, e.g. a Duplex server's {@code DATA/opcua/server.der}):
+     * copies it into {@link #trustedServersDirectory()}. Read at each connection, so no restart.
+     */
+    public void trustServer(Path certificateFile) throws IOException {
+        byte[] der = Files.readAllBytes(certificateFile);
+        X509Certificate cert;
+        try {
+            cert = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(der));
+        } catch (java.security.cert.CertificateException e) {
+            throw new IOException(certificateFile + " is not an X.509 certificate in DER form: " + e.getMessage(), e);
+        }
+        Files.createDirectories(trustedServersDirectory());
+        Files.write(trustedServersDirectory().resolve(fingerprintOf(cert).substring(0, 16) + ".der"), der);
+    }
+
+    /** Trusts the certificate of the Duplex runtime server whose data directory is {@code serverDataDir}. */
+    public void trustServerOf(Path serverDataDir) throws IOException {
+        trustServer(serverDataDir.resolve("opcua/server.der"));
+    }
+
+    /** The server certificates in {@link #trustedServersDirectory()} now; unreadable files are skipped. */
+    java.util.Set<String> trustedServerFingerprints() {
+        java.util.Set<String> found = new java.util.HashSet<>();
+        Path dir = trustedServersDirectory();
+        if (!Files.isDirectory(dir)) {
+            return found;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".der")).toList()) {
+                try {
+                    X509Certificate cert = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificate(new java.io.ByteArrayInputStream(Files.readAllBytes(f)));
+                    found.add(fingerprintOf(cert));
+                } catch (IOException | java.security.cert.CertificateException e) {
+                    // not a certificate: it trusts nothing
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable directory trusts nothing
+        }
+        return found;
+    }
+
+    static String fingerprintOf(X509Certificate cert) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot fingerprint a certificate: " + e.getMessage(), e);
+        }
     }
 
     private byte[] der() {

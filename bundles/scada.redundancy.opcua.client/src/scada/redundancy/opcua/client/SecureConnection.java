@@ -71,6 +71,7 @@ final class SecureConnection {
                                 .setKeyPair(identity.keyPair())
                                 .setCertificate(identity.certificate())
                                 .setIdentityProvider(user)
+                                .setCertificateValidator(new ServerTrust(identity))
                                 .setConnectTimeout(uint(ms))
                                 .setRequestTimeout(uint(ms))
                                 .setKeepAliveInterval(uint(keepAliveInterval.toMillis()))
@@ -149,6 +150,12 @@ final class SecureConnection {
     static String explain(String endpointUrl, ClientIdentity identity, Throwable failure) {
         Throwable cause = unwrap(failure);
         long status = statusCode(failure);
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UaException ua && ua.getMessage() != null
+                    && ua.getMessage().contains("this client does not trust the server's certificate")) {
+                return endpointUrl + ": " + ua.getMessage().substring(ua.getMessage().indexOf("this client does not trust"));
+            }
+        }
         if (status == StatusCodes.Bad_SecurityChecksFailed || status == StatusCodes.Bad_CertificateUntrusted
                 || status == StatusCodes.Bad_IdentityTokenRejected || status == StatusCodes.Bad_UserAccessDenied
                 || status == StatusCodes.Bad_IdentityTokenInvalid) {

@@ -2,7 +2,10 @@ package scada.redundancy.opcua.internal;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +19,7 @@ import org.eclipse.milo.opcua.sdk.server.model.types.variables.AnalogItemType;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
+import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.Identifiers;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
@@ -51,6 +55,8 @@ final class TagNamespace extends ManagedNamespaceWithLifecycle {
     private final SubscriptionModel subscriptions;
     private UaFolderNode folder;
     private final Map<String, Shown> variables = new LinkedHashMap<>();
+    /** The monitored items that report each tag's Value (Milo's threads add and remove, ours reports). */
+    private final Map<NodeId, Set<DataItem>> valueItems = new ConcurrentHashMap<>();
 
     private record Shown(Tag tag, UaVariableNode node) {
     }
@@ -101,6 +107,12 @@ final class TagNamespace extends ManagedNamespaceWithLifecycle {
             }
             folder.addOrganizes(v);
             variables.put(tag.name(), new Shown(tag, v));
+            report(v.getNodeId(), v.getValue()); // items kept from a former project's tag of the same name
+        }
+        for (NodeId id : valueItems.keySet()) {
+            if (variables.values().stream().noneMatch(shown -> shown.node().getNodeId().equals(id))) {
+                report(id, new DataValue(StatusCodes.Bad_NodeIdUnknown)); // the project no longer has this tag
+            }
         }
     }
 
@@ -113,7 +125,9 @@ final class TagNamespace extends ManagedNamespaceWithLifecycle {
         StatusCode status = new StatusCode(value.quality());
         Variant v = Quality.isBad(value.quality()) || Double.isNaN(value.value()) ? Variant.NULL_VALUE
                 : new Variant(typed(shown.tag(), value.value()));
-        shown.node().setValue(new DataValue(v, status, new DateTime(value.sourceTime()), DateTime.now()));
+        DataValue dv = new DataValue(v, status, new DateTime(value.sourceTime()), DateTime.now());
+        shown.node().setValue(dv);
+        report(shown.node().getNodeId(), dv);
     }
 
     NodeId nodeId(String tag) {
@@ -151,23 +165,93 @@ final class TagNamespace extends ManagedNamespaceWithLifecycle {
         };
     }
 
+    // ---- monitored items: a tag's value is reported when it changes, not sampled ----
+    // Milo's SubscriptionModel samples a variable every sampling interval, which adds up to one
+    // interval (the tag's poll period) to every value's way to the client and to a failover's gap.
+    // A tag's Value items are therefore fed by update() as each value arrives (exception-based
+    // reporting, as a PLC driver reports); any other attribute is sampled by the SubscriptionModel.
+
+    private boolean isTagValue(MonitoredItem item) {
+        return item.getReadValueId().getAttributeId().equals(AttributeId.Value.uid())
+                && item.getReadValueId().getNodeId().getNamespaceIndex().equals(getNamespaceIndex())
+                && !item.getReadValueId().getNodeId().equals(folder == null ? null : folder.getNodeId());
+    }
+
     @Override
     public void onDataItemsCreated(List<DataItem> dataItems) {
-        subscriptions.onDataItemsCreated(dataItems);
+        List<DataItem> sampled = new ArrayList<>();
+        for (DataItem item : dataItems) {
+            if (isTagValue(item)) {
+                NodeId id = item.getReadValueId().getNodeId();
+                valueItems.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(item);
+                item.setValue(currentValue(id)); // the first notification: the value now
+            } else {
+                sampled.add(item);
+            }
+        }
+        if (!sampled.isEmpty()) {
+            subscriptions.onDataItemsCreated(sampled);
+        }
     }
 
     @Override
     public void onDataItemsModified(List<DataItem> dataItems) {
-        subscriptions.onDataItemsModified(dataItems);
+        List<DataItem> sampled = dataItems.stream().filter(i -> !isTagValue(i)).toList();
+        if (!sampled.isEmpty()) {
+            subscriptions.onDataItemsModified(sampled); // a tag's Value item has no sampling to change
+        }
     }
 
     @Override
     public void onDataItemsDeleted(List<DataItem> dataItems) {
-        subscriptions.onDataItemsDeleted(dataItems);
+        List<DataItem> sampled = new ArrayList<>();
+        for (DataItem item : dataItems) {
+            if (isTagValue(item)) {
+                Set<DataItem> items = valueItems.get(item.getReadValueId().getNodeId());
+                if (items != null) {
+                    items.remove(item);
+                }
+            } else {
+                sampled.add(item);
+            }
+        }
+        if (!sampled.isEmpty()) {
+            subscriptions.onDataItemsDeleted(sampled);
+        }
     }
 
     @Override
     public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
-        subscriptions.onMonitoringModeChanged(monitoredItems);
+        List<MonitoredItem> sampled = new ArrayList<>();
+        for (MonitoredItem item : monitoredItems) {
+            if (isTagValue(item)) {
+                if (item.isSamplingEnabled() && item instanceof DataItem d) {
+                    d.setValue(currentValue(item.getReadValueId().getNodeId())); // reporting again: the value now
+                }
+            } else {
+                sampled.add(item);
+            }
+        }
+        if (!sampled.isEmpty()) {
+            subscriptions.onMonitoringModeChanged(sampled);
+        }
+    }
+
+    /** The variable's value now; Bad_NodeIdUnknown for a tag the project no longer has. */
+    private DataValue currentValue(NodeId id) {
+        return getNodeManager().getNode(id).filter(n -> n instanceof UaVariableNode).map(n -> ((UaVariableNode) n).getValue())
+                .orElse(new DataValue(StatusCodes.Bad_NodeIdUnknown));
+    }
+
+    /** Hands a tag's new value to every item that reports it. */
+    private void report(NodeId id, DataValue value) {
+        Set<DataItem> items = valueItems.get(id);
+        if (items != null) {
+            for (DataItem item : items) {
+                if (item.isSamplingEnabled()) {
+                    item.setValue(value);
+                }
+            }
+        }
     }
 }

@@ -75,12 +75,26 @@ public final class RuntimeStatusSource implements AutoCloseable {
         return switch (column) {
         case "Is Primary" -> yes(s.role() == Role.PRIMARY || s.role() == Role.STANDALONE) + " (" + s.role().jsonName() + ", term " + s.term() + ")";
         case "Connected Server" -> s.connectedServer();
-        case "Connected Client" -> s.connectedClients() + " client(s)";
+        case "Connected Client" -> clients(s);
         case "Verified / Not Verified" -> s.verified().jsonName();
         case "Try To Connect" -> "context menu";
         case "Database" -> s.database();
         default -> "";
         };
+    }
+
+    /** "2 clients: opcua hmi (10.0.0.7), monitor 10.0.0.9:51234", or "no client". */
+    static String clients(RedundancyStatus s) {
+        int n = s.connectedClients();
+        if (n == 0) {
+            return "no client";
+        }
+        String count = n == 1 ? "1 client" : n + " clients";
+        if (s.clients().isEmpty()) {
+            return count;
+        }
+        String names = String.join(", ", s.clients());
+        return count + ": " + names + (s.clients().size() < n ? ", …" : "");
     }
 
     /** The text of a Partners status column for the partner with this Symbol. */

@@ -47,12 +47,24 @@ public class FailoverClientTest {
     }
 
     private TestServer server(String address, String symbol, int level, boolean trusted) throws Exception {
+        return server(address, symbol, level, trusted, true);
+    }
+
+    /**
+     * @param trusted       the server trusts this client
+     * @param trustedServer this client trusts the server's certificate
+     */
+    private TestServer server(String address, String symbol, int level, boolean trusted, boolean trustedServer)
+            throws Exception {
         Path data = temp.newFolder(symbol).toPath();
         if (trusted) {
             identity.trustOn(data);
         }
         TestServer s = TestServer.start(address, data, symbol, level);
         open.add(s);
+        if (trustedServer) {
+            identity.trustServerOf(data);
+        }
         return s;
     }
 
@@ -153,6 +165,28 @@ public class FailoverClientTest {
 
         identity.trustOn(stranger.data); // the operator approves it: the client's next attempt gets in
         assertEquals(stranger.url(), client.awaitCurrentServer(Duration.ofSeconds(15)));
+    }
+
+    @Test
+    public void aServerWhoseCertificateTheClientDoesNotTrustIsRefusedWithWhatToDo() throws Exception {
+        TestServer impostor = server("127.0.3.42", "SCADA-Y", 250, true, false);
+        FailoverClient client = client(impostor);
+        try {
+            client.awaitCurrentServer(Duration.ofSeconds(5));
+            fail("the client talked to a server whose certificate it does not trust");
+        } catch (TimeoutException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("does not trust the server's certificate"));
+            assertTrue(e.getMessage(), e.getMessage().contains(identity.trustedServersDirectory().toString()));
+        }
+        assertEquals("values only from trusted servers", 0, events.value(impostor.url()));
+        java.nio.file.Path rejected;
+        try (var files = java.nio.file.Files.list(identity.rejectedServersDirectory())) {
+            rejected = files.findFirst().orElseThrow(() -> new AssertionError("the refused certificate is kept for a look"));
+        }
+        // the operator checks it and moves it to trusted: the client's next attempt gets in, no restart
+        java.nio.file.Files.createDirectories(identity.trustedServersDirectory());
+        java.nio.file.Files.move(rejected, identity.trustedServersDirectory().resolve(rejected.getFileName()));
+        assertEquals(impostor.url(), client.awaitCurrentServer(Duration.ofSeconds(15)));
     }
 
     @Test

@@ -84,6 +84,8 @@ final class TestServer implements AutoCloseable {
         String uri = "urn:duplex:scada:" + symbol;
         X509Certificate cert = new SelfSignedCertificateBuilder(keyPair).setCommonName(symbol).setApplicationUri(uri)
                 .addIpAddress(address).build();
+        Files.createDirectories(data.resolve("opcua"));
+        Files.write(data.resolve("opcua/server.der"), cert.getEncoded()); // as a Duplex server does, for clients to trust
         Path pki = data.resolve("opcua/pki");
         Files.createDirectories(pki.resolve("trusted/certs"));
         DefaultTrustListManager trustList = new DefaultTrustListManager(pki.toFile());

@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -19,6 +18,7 @@ import org.junit.Test;
 
 import scada.redundancy.cli.harness.PlcSimulator;
 import scada.redundancy.cli.harness.RedundancySet;
+import scada.redundancy.cli.harness.SampleProject;
 import scada.redundancy.opcua.internal.OpcUaTestClient;
 import scada.redundancy.runtime.RedundancyStatus;
 
@@ -51,8 +51,8 @@ public class PlantOverOpcUaProcessTest {
     @Test
     public void aClientOnThePrimaryGetsChangingGoodValuesTheColdBackupHasNoneAndTheStatusNamesTheClient() throws Exception {
         Path dir = RedundancySet.tempDir("duplex-opcua-plant-");
-        sim = PlcSimulator.forProject(sample(), "127.0.0.1", 0);
-        Path project = copyOfSample(dir.resolve("plant"), sim.port());
+        sim = PlcSimulator.forProject(SampleProject.find(), "127.0.0.1", 0);
+        Path project = SampleProject.copyOn(dir.resolve("plant"), sim.port(), 1000, 500);
         int opcuaPort = RedundancySet.freePort(List.of("127.0.2.1", "127.0.2.2"));
         set = RedundancySet.builder(dir, 2).timing(200, 600)
                 .javaOptions(List.of("-Dduplex.opcua.port=" + opcuaPort, "-Dduplex.project=" + project,
@@ -92,33 +92,5 @@ public class PlantOverOpcUaProcessTest {
                 status.clients().stream().anyMatch(c -> c.matches("opcua hmi \\(127\\.[0-9.]+\\)")));
         assertTrue("connectedClients counts it: " + status.connectedClients(), status.connectedClients() >= 1);
         assertTrue(set.logsWithUncaughtExceptions().toString(), set.logsWithUncaughtExceptions().isEmpty());
-    }
-
-    /** examples/plant in the source tree, found from the working directory upwards. */
-    private static Path sample() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("examples/plant/project.json"))) {
-                return d.resolve("examples/plant");
-            }
-        }
-        throw new IllegalStateException("examples/plant not found above " + Path.of("").toAbsolutePath());
-    }
-
-    /** A copy of the sample whose PLC is the simulator on 127.0.0.1:{@code port}. */
-    private static Path copyOfSample(Path to, int port) throws Exception {
-        Path from = sample();
-        try (var walk = Files.walk(from)) {
-            for (Path f : walk.sorted().toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
-        Path file = to.resolve("project.json");
-        Files.writeString(file, Files.readString(file).replace("\"port\": 5020", "\"port\": " + port));
-        return to;
     }
 }

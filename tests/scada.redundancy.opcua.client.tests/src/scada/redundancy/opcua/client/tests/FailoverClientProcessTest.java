@@ -123,6 +123,10 @@ public class FailoverClientProcessTest {
         set.startAll();
         int primary = set.awaitStable(UP);
         int backup = 1 - primary;
+        for (int i = 0; i < 2; i++) {
+            hmi.trustServer(set.server(i).opcuaCertificate(Duration.ofSeconds(30))); // each server made its certificate at its first start
+            stranger.trustServer(set.server(i).opcuaCertificate(Duration.ofSeconds(30))); // the stranger trusts them; they do not trust it
+        }
         List<String> endpoints = List.of("opc.tcp://" + set.address(0) + ":" + opcuaPort,
                 "opc.tcp://" + set.address(1) + ":" + opcuaPort);
         String[] tags = plant.tags().stream().map(Tag::name).toArray(String[]::new);
