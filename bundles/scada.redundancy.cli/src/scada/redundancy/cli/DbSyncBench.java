@@ -81,6 +81,11 @@ final class DbSyncBench {
     private static final long STARTUP_MARGIN_MS = 60_000;
     /** Of the catch-up goal: catch-up at this share of the plain insert rate or more. */
     static final double CATCH_UP_GOAL = 0.8;
+    /**
+     * Not an option of the command: {@code DUPLEX_BENCH_DBSYNC_STEADY=off} skips the steady phases
+     * (each reported as not run), to measure only the catch-up while working on it.
+     */
+    private static final String STEADY_SWITCH = "DUPLEX_BENCH_DBSYNC_STEADY";
     private static final Pattern LOAD_STOPPED = Pattern.compile("db-sync load: stopped: (\\d+) rows stored, (\\d+) refused");
 
     private final PrintWriter log;
@@ -207,6 +212,9 @@ final class DbSyncBench {
     // ------------------------------------------------------------------ steady load
 
     Steady steady(Database db, int period, int timeout, int rate, int steadySeconds) throws Exception {
+        if ("off".equals(System.getenv(STEADY_SWITCH))) {
+            throw new IllegalStateException("not run: " + STEADY_SWITCH + "=off (catch-up only, while tuning it)");
+        }
         Path dir = Files.createTempDirectory("duplex-bench-dbsync-");
         try (Stores stores = new Stores(db); TempTree removed = new TempTree(dir)) {
             long until = System.currentTimeMillis() + STARTUP_MARGIN_MS + steadySeconds * 1000L;

@@ -356,6 +356,11 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
         }
     }
 
+    /**
+     * Applies in the open transaction. On PostgreSQL the rows go in by COPY: the same rows, checks
+     * and transaction as the batch insert, for much less work in the database and in the driver
+     * per row (a backup catching up has a million rows to apply; see {@link PostgresCopy}).
+     */
     private int applyIn(Connection c, List<Row> rows) throws SQLException {
         String rowsOrigin = rows.get(0).origin();
         long mark = lockMark(c, rowsOrigin);
@@ -375,7 +380,11 @@ public final class JdbcStore implements ReplicaStore, AutoCloseable {
                     + "writer numbers its rows");
         }
         List<Row> fresh = rows.subList(skip, rows.size());
-        insert(c, fresh, nowMicros());
+        if (location.kind() == StoreLocation.Kind.POSTGRESQL) {
+            PostgresCopy.insert(c, fresh, nowMicros());
+        } else {
+            insert(c, fresh, nowMicros());
+        }
         setMark(c, rowsOrigin, fresh.get(fresh.size() - 1).seq());
         return fresh.size();
     }

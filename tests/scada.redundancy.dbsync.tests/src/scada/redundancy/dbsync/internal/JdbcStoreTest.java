@@ -23,6 +23,7 @@ import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameter;
 import org.junit.runners.Parameterized.Parameters;
 
+import scada.redundancy.history.HistoryWriter;
 import scada.redundancy.history.Severity;
 
 /** The store on H2 and on a real PostgreSQL server: schema, identity, local numbers, apply, marks, gaps. */
@@ -182,6 +183,33 @@ public class JdbcStoreTest {
             assertEquals(1, store.copiesOf("B-1", seq));
         }
         assertEquals(0, store.copiesOf("B-1", 9));
+    }
+
+    /**
+     * Every field of an applied row reads back as it was sent, the awkward ones included (on
+     * PostgreSQL the apply goes by binary COPY, with its own encoding of each column).
+     */
+    @Test
+    public void applyKeepsEveryFieldExactly() throws Exception {
+        JdbcStore store = open();
+        String longest = "\u00e9\u20ac\ud83d\ude00".repeat(50); // 200 Java chars (the limit): accents, euro, an emoji (a surrogate pair)
+        List<Row> rows = new ArrayList<>();
+        rows.add(Row.tag("B-1", 1, Long.MIN_VALUE + 1, "pump/speed", Double.NaN, 0));
+        rows.add(Row.tag("B-1", 2, -1, "pump/speed", -1.5, 0xFFFF_FFFFL)); // not -0.0: H2 stores it as 0.0
+        rows.add(Row.tag("B-1", 3, Long.MAX_VALUE, "\\server\\share 'quoted' \"double\"", Double.NEGATIVE_INFINITY, 1));
+        rows.add(Row.tag("B-1", 4, 0, "x".repeat(HistoryWriter.MAX_NAME), Double.MIN_VALUE, 0x8000_0000L));
+        rows.add(Row.tag("B-1", 5, 1, "t", 1.0E308, 0));
+        long seq = 6;
+        for (Severity severity : Severity.values()) {
+            rows.add(Row.log("B-1", seq++, 1_700_000_000_000_000L + severity.code(), severity, "alarms/" + severity,
+                    "tab\tbetween, \\N and \\. as text; a comma, \"quotes\""));
+        }
+        rows.add(Row.log("B-1", seq++, 2, Severity.AUDIT, longest, "y".repeat(HistoryWriter.MAX_TEXT)));
+        rows.add(Row.log("B-1", seq, 3, Severity.INFO, "empty text", ""));
+
+        assertEquals(rows.size(), store.apply(rows));
+        assertEquals(rows, store.rowsAfter("B-1", 0, 100));
+        assertEquals((long) rows.size(), (long) store.highWaterMarks().get("B-1"));
     }
 
     @Test
