@@ -37,7 +37,8 @@ import scada.redundancy.project.Tag;
  * The failover client against the real product: a PLC simulator, two server processes with the
  * sample project (every tag polled every 100 ms), H2 history with DB sync, OPC UA on the same port
  * of 127.0.2.1 and 127.0.2.2. A client whose certificate no server approved is refused and told
- * what to do; an approved one sits on the primary with Good values of every tag; after kill -9 of
+ * what to do; an approved one sits on the primary with Good values of every tag, and the primary's
+ * status names its session (Connected Client); after kill -9 of
  * the primary it moves to the new primary by itself and receives Good values of every tag there
  * (its subscription re-created, nothing to do for the user); the client gap and the history's
  * silence at the failover are measured; after the old primary returned and caught up, both
@@ -152,6 +153,10 @@ public class FailoverClientProcessTest {
         assertEquals("on the primary (highest ServiceLevel)", onPrimary, client.awaitCurrentServer(UP));
         await(() -> heard.goodTags(onPrimary).size() == tags.length, UP,
                 () -> "Good values of every tag from the primary: " + heard.goodTags(onPrimary));
+        scada.redundancy.runtime.RedundancyStatus status = set.status(primary);
+        assertTrue("the primary's Connected Client names the OPC UA session: " + status.clients(),
+                status.clients().stream().anyMatch(c -> c.startsWith("opcua ") && c.contains("(127.0.")));
+        assertTrue("and counts it: " + status.connectedClients(), status.connectedClients() >= 1);
 
         Instant killed = Instant.now();
         set.server(primary).kill();
