@@ -122,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
             client.start(Duration.ofSeconds(30));
             header();
             watch(Duration.ofSeconds(30), () -> client.on(set.address(primary)));
-            watch(Duration.ofSeconds(4), () -> false);
+            watch(showFor(), () -> false);
 
             step("kill -9 the primary " + RedundancySet.symbol(primary) + " (pid " + victim.pid() + ")");
             long killedAt = System.currentTimeMillis();
@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  (a frozen or cut-off primary gives no sign: then the backup waits the full Timeout of " + timeoutMs
                     + " ms)");
             long clientGapMs = client.reportMoves(out, movesBefore);
-            watch(Duration.ofSeconds(4), () -> false);
+            watch(showFor(), () -> false);
 
             step("restart " + RedundancySet.symbol(primary) + ": it comes back as backup and catches up the history it missed");
             victim.start();
@@ -226,6 +226,11 @@ final class DemoCommand implements Callable<Integer> {
     private static long rows(RedundancyStatus s) {
         Matcher m = ROWS.matcher(s.database());
         return m.find() ? Long.parseLong(m.group(1).replace(",", "")) : -1;
+    }
+
+    /** How long to show a steady state: a few seconds, fewer with short timings. */
+    private Duration showFor() {
+        return Duration.ofSeconds(Math.max(2, Math.min(4, timeoutMs / 750)));
     }
 
     private void header() {

@@ -50,18 +50,25 @@ public class CommandsAgainstRealServersTest {
     }
 
     @Test
-    public void theDemoKillsThePrimaryAndEndsWithItsParseableLine() throws Exception {
-        int port = RedundancySet.freePort(List.of("127.0." + RedundancySet.TEST_BLOCK + ".1", "127.0." + RedundancySet.TEST_BLOCK + ".2"));
+    public void theDemoRunsTheWholeScenarioAndEndsWithItsParseableLine() throws Exception {
+        List<String> block = List.of("127.0." + RedundancySet.TEST_BLOCK + ".1", "127.0." + RedundancySet.TEST_BLOCK + ".2");
+        int port = RedundancySet.freePort(block);
+        int opcuaPort = RedundancySet.freePort(block);
         int code = run("demo", "--period", "200", "--timeout", "600", "--dir", temp.newFolder().toString(), "--port",
-                String.valueOf(port), "--loopback-block", String.valueOf(RedundancySet.TEST_BLOCK));
+                String.valueOf(port), "--loopback-block", String.valueOf(RedundancySet.TEST_BLOCK), "--opcua-port",
+                String.valueOf(opcuaPort), "--plc-port", "0");
         String text = out.toString();
         assertEquals(text + err, 0, code);
         String[] lines = text.strip().split("\n");
-        Matcher last = Pattern.compile("failover_ms=(\\d+) kill_to_takeover_ms=(\\d+) cause=connection-refused term=(\\d+) "
-                + "two_primaries=0").matcher(lines[lines.length - 1]);
+        Matcher last = Pattern.compile("failover_ms=(\\d+) kill_to_takeover_ms=(\\d+) client_gap_ms=(\\d+) history_gap_ms=(\\d+) "
+                + "history_rows=(\\d+) history_rows_lost=0 duplicated=0 two_primaries=0 term=(\\d+)").matcher(lines[lines.length - 1]);
         assertTrue(text, last.matches());
-        assertTrue("a takeover raises the term: " + text, Integer.parseInt(last.group(3)) >= 2);
-        assertTrue(text, text.contains("restart SCADA-A: it must come back as backup"));
+        assertTrue("history was recorded: " + text, Long.parseLong(last.group(5)) > 0);
+        assertTrue("a takeover raises the term: " + text, Integer.parseInt(last.group(6)) >= 2);
+        assertTrue(text, text.contains("restart SCADA-A: it comes back as backup"));
+        assertTrue("the client moved to the new primary: " + text,
+                Pattern.compile("the OPC UA client moved from SCADA-[AB] to SCADA-[AB] \\(connection lost\\)").matcher(text).find());
+        assertTrue("only the primary polls the PLC: " + text, text.contains("backup, PLC 0/s"));
     }
 
     @Test
