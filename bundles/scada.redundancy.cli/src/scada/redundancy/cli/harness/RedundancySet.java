@@ -174,6 +174,12 @@ public final class RedundancySet implements AutoCloseable {
         }
         this.port = b.port > 0 ? b.port : freePort(used);
         Path product = ServerProcess.product();
+        // Sets that do not speak OPC UA run without its server (no certificate to make, no port 4840 to share
+        // between sets); those that do name their port.
+        List<String> javaOptions = new ArrayList<>(b.javaOptions);
+        if (javaOptions.stream().noneMatch(o -> o.startsWith("-Dduplex.opcua.port="))) {
+            javaOptions.add("-Dduplex.opcua.port=0");
+        }
         List<String> fingerprints = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             fingerprints.add(LinkIdentity.loadOrCreate(data(i), symbol(i)).fingerprint());
@@ -200,7 +206,7 @@ public final class RedundancySet implements AutoCloseable {
             configs.add(file);
             new TrustStore(data(i)).approve(clientFingerprint, "the monitoring client of the test harness");
             servers.add(new ServerProcess(product, file, address(i), port, data(i), dir.resolve(symbol(i) + ".log"),
-                    b.javaOptions));
+                    javaOptions));
         }
         try {
             for (List<Integer> p : b.relayed) {

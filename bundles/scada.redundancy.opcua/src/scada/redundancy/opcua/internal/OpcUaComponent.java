@@ -98,7 +98,7 @@ import scada.redundancy.runtime.StatusListener;
  * {@link OpcUaClients} (the contribution "opcua").
  * <p>
  * It shares the server's Config Admin PID (it exists exactly while the server is configured) and
- * reads {@code bind}, {@code data}, {@code opcua.port} (default 4840), {@code opcua.anonymous}
+ * reads {@code bind}, {@code data}, {@code opcua.port} (default 4840; 0: no OPC UA server), {@code opcua.anonymous}
  * (default false) and {@code standby} ({@code cold}, the default, or {@code warm}).
  * <p>
  * <b>Security.</b> One endpoint, {@code opc.tcp://BIND:PORT}, SignAndEncrypt with
@@ -200,13 +200,18 @@ public final class OpcUaComponent implements StatusListener, TagValueListener {
             anonymous = settings.opcua_anonymous();
             support = standby(settings.standby());
             opcuaDir = Path.of(settings.data()).toAbsolutePath().resolve("opcua");
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("opcua.port " + port + " is not 1 to 65535: set -Dduplex.opcua.port");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("opcua.port " + port + " is not 1 to 65535 (or 0 for no OPC UA server):"
+                        + " set -Dduplex.opcua.port");
             }
         } catch (RuntimeException e) {
             // SCR only records the failure in its DTOs: the server's log must say why clients find no endpoint.
             log("ERROR the OPC UA server cannot start: " + e.getMessage());
             throw e;
+        }
+        if (port == 0) {
+            log("INFO no OPC UA server on this server (opcua.port=0)");
+            return;
         }
         // Milo loads 2,000 nodes and binds its port on the owner thread: activation (on Config Admin's
         // thread, with the rest of the server waiting behind it) never waits for OPC UA.

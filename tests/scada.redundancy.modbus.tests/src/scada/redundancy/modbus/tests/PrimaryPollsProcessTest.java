@@ -77,6 +77,10 @@ public class PrimaryPollsProcessTest {
         assertTrue("first poll " + takeoverMs + " ms after the kill", takeoverMs <= TIMEOUT_MS + POLL_MS + SLACK_MS);
         assertEquals(Role.PRIMARY, set.status(backup).role());
         assertEquals("the killed server's connection is gone", 0, sim.openConnectionsFrom(p));
+        // A set that names no OPC UA port runs its servers without one (opcua.port=0): no certificate, no port.
+        assertFalse(java.nio.file.Files.exists(set.server(backup).data().resolve("opcua/server.p12")));
+        assertTrue(set.server(backup).countInLog("no OPC UA server on this server (opcua.port=0)", 0,
+                set.server(backup).logLength()) == 1);
         assertTrue(set.logsWithUncaughtExceptions().toString(), set.logsWithUncaughtExceptions().isEmpty());
     }
 
