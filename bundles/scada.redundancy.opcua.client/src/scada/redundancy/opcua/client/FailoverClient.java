@@ -50,9 +50,10 @@ import org.eclipse.milo.opcua.stack.core.types.structured.ReadValueId;
  * {@code Server/ServerRedundancy/ServerUriArray} and asks FindServers where those servers are.
  * <p>
  * One session per server serves both the watch and, on the chosen server, the data subscription:
- * a move is one CreateSubscription on a session already open, not a connection. A session that is
- * lost is re-established by Milo itself (it backs off up to a few seconds); a session that could
- * not be opened at all is tried again by this client, backed off from 0.5 s up to 5 s.
+ * a move is one CreateSubscription on a session already open, not a connection. A server whose
+ * session is lost, or that could not be reached, is tried again by this client (not by Milo's own
+ * reconnect, which backs off to 16 s: a backup that returned would stay unseen that long, and the
+ * next failover would wait for it), 0.5 s later and then at most every 2 s.
  * <p>
  * <b>Threads.</b> Everything this client knows is owned by one thread, "opcua-failover-client",
  * which also calls the {@link FailoverListener}; Milo's callbacks only hand events to it. Nothing
@@ -78,7 +79,8 @@ public final class FailoverClient implements AutoCloseable {
     static final int LEVEL_KEEP_ALIVE_COUNT = 3;
     static final long TICK_MS = 100;
     static final long RETRY_FIRST_MS = 500;
-    static final long RETRY_MAX_MS = 5000;
+    /** At most this long between attempts at a lost server: a backup that returns is seen within it. */
+    static final long RETRY_MAX_MS = 2000;
     /** How long the first choice waits for servers that have neither answered nor failed yet. */
     static final Duration FIRST_CHOICE_WAIT = Duration.ofSeconds(2);
 
@@ -353,14 +355,22 @@ public final class FailoverClient implements AutoCloseable {
     private void sessionLost(Server s, String why) {
         s.active = false;
         s.levelSubscription = null;
-        if (s.client != null) {
-            s.client.getSubscriptionManager().clearSubscriptions();
+        OpcUaClient gone = s.client;
+        s.client = null;
+        s.generation++; // what the old session still reports is ignored
+        if (gone != null) {
+            gone.getSubscriptionManager().clearSubscriptions();
+            gone.disconnect(); // stops Milo's own reconnect: this client decides when to try again
         }
         levelChanged(s, -1);
         if (current == s) {
             lose(why);
         }
         choose();
+        if (s.retry != null) {
+            s.retry.cancel(false);
+        }
+        s.retry = owner.schedule(() -> post(() -> connect(s)), RETRY_FIRST_MS, TimeUnit.MILLISECONDS);
     }
 
     private void watchServiceLevel(Server s) {

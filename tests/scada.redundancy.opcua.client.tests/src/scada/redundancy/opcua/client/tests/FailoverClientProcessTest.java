@@ -41,8 +41,9 @@ import scada.redundancy.project.Tag;
  * status names its session (Connected Client); after kill -9 of
  * the primary it moves to the new primary by itself and receives Good values of every tag there
  * (its subscription re-created, nothing to do for the user); the client gap and the history's
- * silence at the failover are measured; after the old primary returned and caught up, both
- * histories hold every row recorded up to then, once.
+ * silence at the failover are measured; the old primary returns and catches up, and when the new
+ * primary is killed too the client moves back to it; both histories hold every row recorded up to
+ * the moment they were in sync, once.
  */
 public class FailoverClientProcessTest {
     private static final int PERIOD_MS = 200;
@@ -183,10 +184,21 @@ public class FailoverClientProcessTest {
                     "history in sync with " + other);
         }
         assertEquals("the client stays on the new primary", onBackup, client.currentServer().orElse(""));
-        client.close();
         long cutoff = System.currentTimeMillis() - 500;
+
+        // The old primary came back as backup: the client must have its session again, so that a second
+        // failover (the new primary killed too) finds it at once.
+        await(() -> client.servers().stream().allMatch(v -> v.connected() && v.serviceLevel() >= 2), UP,
+                () -> "the client hears both servers again: " + client.servers());
+        int movesBefore = heard.switches.size();
+        set.server(backup).kill();
+        await(() -> heard.switches.stream().skip(movesBefore).anyMatch(s -> s.to().equals(onPrimary) && s.gap() != null),
+                Duration.ofMillis(TIMEOUT_MS * 3L + 15_000), () -> "a move back to the restarted server: " + heard.switches);
+        Switch back = heard.switches.stream().skip(movesBefore).filter(s -> s.to().equals(onPrimary)).findFirst().orElseThrow();
+        System.out.println("FailoverClientProcessTest: second kill -9; the client moved back with a gap of "
+                + back.gap().toMillis() + " ms");
+        client.close();
         set.server(primary).terminate(Duration.ofSeconds(15));
-        set.server(backup).terminate(Duration.ofSeconds(15));
         HistoryAudit audit = new HistoryAudit(List.of(
                 HistoryAudit.read(RedundancySet.symbol(0), "history", set.server(0).data(), cutoff),
                 HistoryAudit.read(RedundancySet.symbol(1), "history", set.server(1).data(), cutoff)));
