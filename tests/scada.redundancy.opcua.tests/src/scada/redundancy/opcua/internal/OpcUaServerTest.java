@@ -293,6 +293,10 @@ public class OpcUaServerTest {
         second.set("tank/level", 55.5, Quality.GOOD, Instant.now());
         first.close(); // SCR withdraws the old project's service, then registers the new one
         second.register(context);
+        long shown = System.currentTimeMillis() + CHANGE.toMillis();
+        while (!browseTags().contains("tank/level") && System.currentTimeMillis() < shown) {
+            Thread.sleep(50); // the folder is rebuilt on the server's thread; an item on a node not there yet is refused
+        }
         DataValue level = client.await(tagNode("tank/level"), d -> d.getValue().getValue() instanceof Float f && f == 55.5f,
                 CHANGE, "the new project's tag");
         assertTrue(level.getStatusCode().isGood());

@@ -161,6 +161,10 @@ public final class OpcUaTestClient implements AutoCloseable {
         CompletableFuture<DataValue> match = new CompletableFuture<>();
         AtomicReference<DataValue> last = new AtomicReference<>();
         ManagedDataItem item = subscription.createDataItem(node);
+        if (!item.getStatusCode().isGood()) {
+            item.delete();
+            throw new AssertionError(what + ": the server refused a monitored item on " + node + ": " + item.getStatusCode());
+        }
         item.addDataValueListener(v -> {
             last.set(v);
             if (condition.test(v)) {
