@@ -31,7 +31,7 @@ final class DemoClient implements AutoCloseable {
     private static final int SHOWN = 2;
 
     /** What the client saw, for the demo's last lines. */
-    record Summary(long values, String firstServer, String lastServer, int switches, long gapMs) {
+    record Summary(long values, String firstServer, String lastServer, int switches) {
     }
 
     private final ClientIdentity identity;
@@ -155,8 +155,7 @@ final class DemoClient implements AutoCloseable {
     /** Closes the client and says what it saw. */
     Summary stop() {
         close();
-        long gap = switches.stream().filter(s -> s.gap() != null).mapToLong(s -> s.gap().toMillis()).max().orElse(-1);
-        return new Summary(values.get(), name(first), name(current), switches.size(), gap);
+        return new Summary(values.get(), name(first), name(current), switches.size());
     }
 
     private String name(String endpointUrl) {

@@ -139,11 +139,7 @@ public final class ClientIdentity {
 
     /** The SHA-256 fingerprint of the certificate, 64 lower-case hex digits: the line for a server's administrators.txt. */
     public String fingerprint() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot fingerprint a certificate: " + e.getMessage(), e);
-        }
+        return fingerprintOf(certificate);
     }
 
     /**
@@ -175,8 +171,7 @@ public final class ClientIdentity {
         byte[] der = Files.readAllBytes(certificateFile);
         X509Certificate cert;
         try {
-            cert = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new java.io.ByteArrayInputStream(der));
+            cert = certificateOf(der);
         } catch (java.security.cert.CertificateException e) {
             throw new IOException(certificateFile + " is not an X.509 certificate in DER form: " + e.getMessage(), e);
         }
@@ -199,9 +194,7 @@ public final class ClientIdentity {
         try (var files = Files.list(dir)) {
             for (Path f : files.filter(f -> f.toString().endsWith(".der")).toList()) {
                 try {
-                    X509Certificate cert = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                            .generateCertificate(new java.io.ByteArrayInputStream(Files.readAllBytes(f)));
-                    found.add(fingerprintOf(cert));
+                    found.add(fingerprintOf(certificateOf(Files.readAllBytes(f))));
                 } catch (IOException | java.security.cert.CertificateException e) {
                     // not a certificate: it trusts nothing
                 }
@@ -210,6 +203,11 @@ public final class ClientIdentity {
             // an unreadable directory trusts nothing
         }
         return found;
+    }
+
+    private static X509Certificate certificateOf(byte[] der) throws java.security.cert.CertificateException {
+        return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(der));
     }
 
     static String fingerprintOf(X509Certificate cert) {
