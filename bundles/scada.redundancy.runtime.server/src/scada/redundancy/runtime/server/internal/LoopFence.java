@@ -25,9 +25,16 @@ import scada.redundancy.model.Partner;
  * margin to stop may still overlap a backup that takes over at the earliest moment.) Without active partners (or with
  * redundancy off) no backup can take over, and the fence is unarmed.
  * <p>
- * When the loop runs again it decides as usual (the stall guard's grace, then an election); once
- * that grace is over the fence is lifted on the loop, so PrimaryRole follows whatever role the
- * node kept or took meanwhile. The fence thread never blocks on anything but its own wait and
+ * When the loop runs again it decides as usual (the stall guard's grace, then an election). The
+ * fence is lifted on the loop once the node knows whether a partner took over meanwhile: every
+ * active partner has answered a heartbeat this server sent after it ran again (the answer carries
+ * its current role and term, so a successor's higher term has been read and this server has
+ * stepped down), or cannot answer (Fault, proven down), or a Timeout has passed since without an
+ * answer (a partition: the partner's side decides as it would for any silence). A node that no
+ * longer serves the plant is unfenced at once. The grace alone is not enough: under load the link
+ * to a successor may still be reconnecting when it ends, and the old primary would bring
+ * PrimaryRole back beside the new one until it read the higher term. So PrimaryRole follows the
+ * role the node kept or took meanwhile, never a role it is about to lose. The fence thread never blocks on anything but its own wait and
  * logs only through the (never blocking) log.
  */
 final class LoopFence {
@@ -148,9 +155,14 @@ final class LoopFence {
      * decided after the stall (the stall guard's grace is over). Loop-owned.
      */
     private static final class LoopTask {
+        /** How often a fenced loop looks whether its partners have answered. */
+        private static final long SETTLE_CHECK_MS = 20;
+
         private final RedundancyNode node;
         private final LoopFence fence;
         private boolean unfencePending;
+        /** When the loop ran again after the stall that fenced it (System.nanoTime()). */
+        private long resumedNanos;
 
         LoopTask(RedundancyNode node, LoopFence fence) {
             this.node = node;
@@ -167,23 +179,52 @@ final class LoopFence {
             fence.tick(System.nanoTime(), limitMs);
             if (fence.fenced() && !unfencePending) {
                 unfencePending = true;
+                resumedNanos = System.nanoTime();
+                // Heartbeats sent from now on prove to the partners that this server runs again;
+                // their echoes tell us that their answer is news from after the stall.
+                node.links().heartbeatAll();
                 // The stall guard's tick is overdue too and runs at once; after one of its ticks
                 // it has begun its grace if it counts this as a stall.
-                later(this::unfenceAfterGrace, TimeUnit.MILLISECONDS.toNanos(stallTickMs(active)));
+                later(this::unfenceWhenSettled, TimeUnit.MILLISECONDS.toNanos(stallTickMs(active)));
             }
             long everyMs = limitMs == 0 ? 1000 : Math.max(1, Math.min(stallTickMs(active), limitMs / 4));
             later(this::run, TimeUnit.MILLISECONDS.toNanos(everyMs));
         }
 
-        private void unfenceAfterGrace() {
+        private void unfenceWhenSettled() {
+            if (fence.closed) {
+                return;
+            }
             StallGuard guard = node.stallGuard();
             long now = System.nanoTime();
             if (guard.inGrace()) { // the election after the grace comes first
-                later(this::unfenceAfterGrace, guard.graceLeftNanos(now) + TimeUnit.MILLISECONDS.toNanos(1));
+                later(this::unfenceWhenSettled, guard.graceLeftNanos(now) + TimeUnit.MILLISECONDS.toNanos(1));
+                return;
+            }
+            if (node.state().role().servesPlant() && !partnersAnsweredSinceResume(now)) {
+                later(this::unfenceWhenSettled, TimeUnit.MILLISECONDS.toNanos(SETTLE_CHECK_MS));
                 return;
             }
             unfencePending = false;
             fence.unfence();
+        }
+
+        /**
+         * Every active partner answered a heartbeat sent after the loop ran again, cannot answer
+         * (Fault, proven down), or stayed silent for its Timeout since.
+         */
+        private boolean partnersAnsweredSinceResume(long now) {
+            for (PartnerLink link : node.links().all()) {
+                if (!link.config.activate() || link.fault || link.provenDown) {
+                    continue;
+                }
+                boolean answered = link.echoedOwn && link.echoedOwnNanos - resumedNanos >= 0;
+                boolean silentForTimeout = now - resumedNanos >= TimeUnit.MILLISECONDS.toNanos(link.config.timeoutMs());
+                if (!answered && !silentForTimeout) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void later(Runnable task, long delayNanos) {

@@ -71,6 +71,12 @@ final class PartnerLink {
     int inboundProtocol = LinkProtocol.OLDEST_VERSION;
     private long echoNanos;
     private long echoReceivedAtNanos;
+    /**
+     * The send time (our clock) of the newest of our heartbeats the partner has echoed: it had
+     * heard this server by then, and what it sent with the echo is newer than that.
+     */
+    long echoedOwnNanos;
+    boolean echoedOwn;
     double rttMs = -1;
     private long sequence;
     int retries;
@@ -413,6 +419,10 @@ final class PartnerLink {
         echoNanos = hb.sentNanos();
         echoReceivedAtNanos = now;
         if (hb.echoNanos() != 0) {
+            if (!echoedOwn || hb.echoNanos() - echoedOwnNanos > 0) {
+                echoedOwnNanos = hb.echoNanos();
+                echoedOwn = true;
+            }
             long rtt = now - hb.echoNanos() - hb.echoHoldNanos();
             if (rtt >= 0 && rtt < TimeUnit.SECONDS.toNanos(60)) {
                 rttMs = rtt / 1_000_000.0;
