@@ -32,7 +32,8 @@ public class StudioContentsTest {
                     .map(n -> n.substring(0, n.indexOf('_'))).sorted().collect(Collectors.toList());
         }
         assertEquals("the studio's own bundles in " + plugins,
-                List.of("scada.redundancy.model", "scada.redundancy.runtime", "scada.redundancy.ui"), ours);
+                List.of("scada.redundancy.model", "scada.redundancy.runtime", "scada.redundancy.studio.branding",
+                        "scada.redundancy.ui"), ours);
     }
 
     @Test
