@@ -56,6 +56,33 @@ final class ServerCommand implements Callable<Integer> {
             description = "DB sync in sync mode: how long a write waits for the partners (default: 2000 ms).")
     Long dbSyncTimeoutMs;
 
+    @Option(names = "--health", paramLabel = "[ADDR:]PORT",
+            description = "Answer GET /health on ADDR:PORT (default ADDR: --bind): 200 on the server that serves the plant, "
+                    + "503 elsewhere, with the role and term as JSON, for keepalived or HAProxy. Off by default.")
+    String health;
+
+    @Option(names = "--on-promote", paramLabel = "CMD",
+            description = "A command run when this server starts serving the plant (primary or standalone), e.g. "
+                    + "'ip addr add 10.0.0.100/24 dev eth0'. Run without a shell (write 'sh -c ...' for one); "
+                    + "DUPLEX_ROLE, DUPLEX_PREVIOUS_ROLE, DUPLEX_TERM, DUPLEX_SYMBOL, DUPLEX_CAUSE in its environment.")
+    String onPromote;
+
+    @Option(names = "--on-demote", paramLabel = "CMD", description = "A command run when this server stops serving the plant (see --on-promote).")
+    String onDemote;
+
+    @Option(names = "--hook-timeout", paramLabel = "MS",
+            description = "How long a role-change command may run before it is killed with its child processes (default: 30000 ms).")
+    Long hookTimeoutMs;
+
+    @Option(names = "--log-dir", paramLabel = "DIR", description = "Where server.log and its rotated files go (default: DATA/logs).")
+    Path logDir;
+
+    @Option(names = "--log-size", paramLabel = "SIZE", description = "The largest log file before it rotates, e.g. 10M, 512K (default: 10M).")
+    String logSize;
+
+    @Option(names = "--log-files", paramLabel = "N", description = "How many log files to keep, the current one included (default: 10; 0: no log file).")
+    Integer logFiles;
+
     @Option(names = "--print-fingerprint", description = "Print this server's link certificate fingerprint (making its identity if needed) and exit.")
     boolean printFingerprint;
 
@@ -90,6 +117,22 @@ final class ServerCommand implements Callable<Integer> {
             err.println("--dbsync-sync-timeout " + dbSyncTimeoutMs + ": give 1 to 600000 ms");
             return CheckCommand.USAGE;
         }
+        if (hookTimeoutMs != null && (hookTimeoutMs < 1 || hookTimeoutMs > 3_600_000)) {
+            err.println("--hook-timeout " + hookTimeoutMs + ": give 1 to 3600000 ms");
+            return CheckCommand.USAGE;
+        }
+        if (logFiles != null && (logFiles < 0 || logFiles > 1000)) {
+            err.println("--log-files " + logFiles + ": give 0 (no log file) to 1000");
+            return CheckCommand.USAGE;
+        }
+        Long logBytes = null;
+        if (logSize != null) {
+            logBytes = bytes(logSize);
+            if (logBytes == null || logBytes < 1024) {
+                err.println("--log-size " + logSize + ": give a size of at least 1K, e.g. 10M, 512K or 1048576");
+                return CheckCommand.USAGE;
+            }
+        }
         scada.redundancy.model.LoadedConfiguration loaded;
         try {
             loaded = ConfigurationFile.readWithLocations(config);
@@ -116,7 +159,7 @@ final class ServerCommand implements Callable<Integer> {
             return CheckCommand.USAGE;
         }
         Path product = Path.of(productProperty).toAbsolutePath();
-        List<String> command = launchCommand(product, dataDir, loaded.configuration());
+        List<String> command = launchCommand(product, dataDir, loaded.configuration(), logBytes);
         if (launchCommand) {
             out.print(String.join("\0", command));
             out.print('\0');
@@ -127,7 +170,24 @@ final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<String> launchCommand(Path product, Path dataDir, RedundancyConfiguration configuration) throws IOException {
+    /** {@code 10M}, {@code 512K}, {@code 1G} or a number of bytes; null when it is none of these. */
+    static Long bytes(String size) {
+        String s = size.strip().toUpperCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (s.endsWith("K") || s.endsWith("M") || s.endsWith("G")) {
+            unit = s.endsWith("K") ? 1L << 10 : s.endsWith("M") ? 1L << 20 : 1L << 30;
+            s = s.substring(0, s.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(s);
+            return n < 0 || n > Long.MAX_VALUE / unit ? null : n * unit;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private List<String> launchCommand(Path product, Path dataDir, RedundancyConfiguration configuration, Long logBytes)
+            throws IOException {
         Files.createDirectories(dataDir);
         // Each server gets its own OSGi configuration area (two servers can share one product),
         // with the product's config.ini made absolute.
@@ -152,6 +212,29 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (dbSyncTimeoutMs != null) {
             cmd.add("-Dduplex.dbsync.syncTimeoutMs=" + dbSyncTimeoutMs);
+        }
+        // Read by the bundle scada.redundancy.ops (health endpoint, role-change hooks) from the server's configuration.
+        if (health != null) {
+            cmd.add("-Dduplex.health=" + health);
+        }
+        if (onPromote != null) {
+            cmd.add("-Dduplex.hook.promote=" + onPromote);
+        }
+        if (onDemote != null) {
+            cmd.add("-Dduplex.hook.demote=" + onDemote);
+        }
+        if (hookTimeoutMs != null) {
+            cmd.add("-Dduplex.hook.timeoutMs=" + hookTimeoutMs);
+        }
+        // Read by ServerLauncher (ServerLogFile) before the framework starts.
+        if (logDir != null) {
+            cmd.add("-Dduplex.log.dir=" + logDir.toAbsolutePath());
+        }
+        if (logBytes != null) {
+            cmd.add("-Dduplex.log.maxBytes=" + logBytes);
+        }
+        if (logFiles != null) {
+            cmd.add("-Dduplex.log.files=" + logFiles);
         }
         cmd.add("-Dduplex.exitOnError=true");
         cmd.add("-Declipse.ignoreApp=true");
