@@ -28,16 +28,27 @@ final class ClientOptions {
     int timeoutMs;
 
     MonitorClient open() throws IOException {
+        return open(Set.of());
+    }
+
+    /** A client that also trusts {@code alsoTrusted} (e.g. the certificates a configuration pins). */
+    MonitorClient open(Set<String> alsoTrusted) throws IOException {
         Path dir = data != null ? data : identity != null ? identity : Path.of(System.getProperty("user.home"), ".duplex", "client");
         Set<String> extra = new HashSet<>();
         trust.forEach(f -> extra.add(TrustStore.normalize(f)));
+        extra.addAll(alsoTrusted);
         return MonitorClient.open(dir, "scada-redundancy", extra, timeoutMs);
     }
 
     /** ADDR:PORT, [IPv6]:PORT or ADDR (port 8000). */
     static InetSocketAddress endpoint(String text) {
+        return endpoint(text, 8000);
+    }
+
+    /** ADDR:PORT, [IPv6]:PORT, or ADDR / IPv6 without brackets (then {@code defaultPort}). */
+    static InetSocketAddress endpoint(String text, int defaultPort) {
         String host = text;
-        int port = 8000;
+        int port = defaultPort;
         if (text.startsWith("[")) {
             int end = text.indexOf(']');
             host = text.substring(1, end);

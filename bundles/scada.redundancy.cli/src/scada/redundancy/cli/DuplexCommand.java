@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = { CheckCommand.class, DemoCommand.class, BenchCommand.class, ServerCommand.class, StatusCommand.class,
                 ActionCommands.TryConnect.class, ActionCommands.Verify.class, ActionCommands.HandOver.class,
                 FingerprintCommand.class, TrustCommand.class, HistoryCommand.class, PlcSimCommand.class,
-                OpcUaClientCommand.class, MaintenanceCommand.class })
+                OpcUaClientCommand.class, MaintenanceCommand.class, DeployCommand.class })
 public final class DuplexCommand implements Runnable {
 
     public static void main(String[] args) {

@@ -132,6 +132,28 @@ public final class MonitorClient implements AutoCloseable {
         return LinkAccess.act(actionClient(), server, name, LinkAccess.HAND_OVER, null, timeoutMs, String.class);
     }
 
+    /**
+     * Asks a running server to apply a deployment (its own view of the set and the project); it
+     * answers once the deployment is in force. Fails with the server's reason when it refused the
+     * deployment, and with a {@link scada.redundancy.runtime.link.LinkClient.ConversationFailed}
+     * when no answer came (refused connection, not approved as operator, timeout).
+     */
+    public CompletableFuture<scada.redundancy.runtime.link.LinkProtocol.DeployAnswer> deploy(InetSocketAddress server,
+            scada.redundancy.runtime.link.LinkProtocol.Deployment deployment) {
+        return LinkAccess.act(actionClient(), server, name, new scada.redundancy.runtime.link.LinkProtocol.ActionRequest(
+                LinkAccess.DEPLOY, null, timeoutMs, deployment), scada.redundancy.runtime.link.LinkProtocol.DeployAnswer.class);
+    }
+
+    /** A running server's configuration view: its configuration in force, certificate and fingerprints. */
+    public CompletableFuture<scada.redundancy.runtime.link.LinkProtocol.ConfigView> configView(InetSocketAddress server) {
+        return client().fetchConfigView(server, LinkAccess.monitorHello(name));
+    }
+
+    /** The SHA-256 fingerprint of a running server's link certificate, as it reports it in its configuration view. */
+    public CompletableFuture<String> certificateOf(InetSocketAddress server) {
+        return configView(server).thenApply(scada.redundancy.runtime.link.LinkProtocol.ConfigView::certificateFingerprint);
+    }
+
     /** The server may take up to {@code timeoutMs} for the action itself: wait for that, plus the conversation. */
     private LinkClient actionClient() {
         return new LinkClient(group, ssl, null, 2 * timeoutMs + 1000);

@@ -70,19 +70,46 @@ public final class LinkClient {
         return result;
     }
 
-    /** Asks the server to act (try-to-connect, verify, hand-over) and returns its answer. */
+    /**
+     * Asks the server to act (try-to-connect, verify, hand-over, deploy) and returns its answer.
+     * When there is no answer, the future fails with a {@link ConversationFailed} that says why
+     * (refused, unreachable, ...).
+     */
     public CompletableFuture<LinkProtocol.ActionResult> act(InetSocketAddress remote, Hello hello,
             LinkProtocol.ActionRequest request) {
         CompletableFuture<LinkProtocol.ActionResult> result = new CompletableFuture<>();
-        converse(remote, hello, new Frame(FrameType.ACTION_REQUEST, LinkProtocol.toJson(request)), FrameType.ACTION_RESULT,
+        byte[] payload = LinkProtocol.toJson(request);
+        if (payload.length + 1 + 4 > LinkProtocol.MAX_FRAME_BYTES) {
+            // The server would close the connection at the length prefix, without a word: say it here.
+            result.completeExceptionally(new IllegalArgumentException("the " + request.action() + " request is "
+                    + payload.length + " bytes; the redundancy link carries at most " + LinkProtocol.MAX_FRAME_BYTES
+                    + " bytes in one frame"));
+            return result;
+        }
+        converse(remote, hello, new Frame(FrameType.ACTION_REQUEST, payload), FrameType.ACTION_RESULT,
                 (welcome, frame) -> {
                     try {
                         result.complete(LinkProtocol.fromJson(frame, LinkProtocol.ActionResult.class));
                     } catch (ProtocolException e) {
                         result.completeExceptionally(e);
                     }
-                }, failure -> result.completeExceptionally(new IllegalStateException(failure.detail())));
+                }, failure -> result.completeExceptionally(new ConversationFailed(failure)));
         return result;
+    }
+
+    /** A conversation that got no answer: why, as Try To Connect would say it. */
+    public static final class ConversationFailed extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final transient ConnectResult result;
+
+        public ConversationFailed(ConnectResult result) {
+            super(result.detail());
+            this.result = result;
+        }
+
+        public ConnectResult result() {
+            return result;
+        }
     }
 
     /** The server's status as JSON. */

@@ -83,13 +83,40 @@ public final class LinkProtocol {
     public static final String ACTION_TRY_TO_CONNECT = "try-to-connect";
     public static final String ACTION_VERIFY = "verify";
     public static final String ACTION_HAND_OVER = "hand-over";
+    /** Apply a deployment (this server's view of the set and the project): for operators, like the others. */
+    public static final String ACTION_DEPLOY = "deploy";
 
     /**
      * @param action    one of the ACTION_ names
      * @param partner   the partner's Symbol (try-to-connect, verify)
      * @param timeoutMs how long the server may take
      */
-    public record ActionRequest(String action, String partner, int timeoutMs) {
+    public record ActionRequest(String action, String partner, int timeoutMs, Deployment deployment) {
+        public ActionRequest(String action, String partner, int timeoutMs) {
+            this(action, partner, timeoutMs, null);
+        }
+    }
+
+    /**
+     * What {@link #ACTION_DEPLOY} carries: one server's deployment (see
+     * {@code scada.redundancy.runtime.deploy}). An older server ignores it and answers "unknown action".
+     *
+     * @param symbol             the Symbol of the server it is meant for
+     * @param configuration      the configuration file's text (that server's view)
+     * @param project            the project's files, relative '/'-separated path to Base64 content; empty for none
+     * @param projectFingerprint the project's fingerprint as {@link Fingerprints#ofProject} computes it, or empty
+     */
+    public record Deployment(String symbol, String configuration, java.util.Map<String, String> project,
+            String projectFingerprint) {
+    }
+
+    /**
+     * A server's answer to {@link #ACTION_DEPLOY} once applied (a refusal is an error instead).
+     *
+     * @param configuration what happened to the configuration, in a sentence
+     * @param project       what happened to the project, in a sentence
+     */
+    public record DeployAnswer(String symbol, String configuration, String project) {
     }
 
     /** The action's result as JSON ({@code ConnectResult}, {@code VerifyResult} or the successor's Symbol), or an error. */

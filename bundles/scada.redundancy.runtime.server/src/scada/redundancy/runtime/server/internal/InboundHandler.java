@@ -36,7 +36,7 @@ import scada.redundancy.runtime.link.ProtocolException;
  * {@link LinkSecurity}): HELLO as server only with the certificate pinned in that partner's row or
  * approved as that partner; HELLO as monitor and STATUS_REQUEST (and status pushes) only for a
  * certificate approved as monitor or operator; VERIFY_REQUEST for a partner's or a monitor's;
- * ACTION_REQUEST (try-connect, verify, hand-over) for an operator's on a monitor connection. A
+ * ACTION_REQUEST (try-connect, verify, hand-over, deploy) for an operator's on a monitor connection. A
  * probe (HELLO, WELCOME) is open to any certificate TLS let through. Anything else is answered
  * with REJECT naming the reason and the command that would approve it, and the connection closes.
  *
@@ -145,7 +145,7 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
                 refuse(ctx, Failure.REJECTED, "an action is asked on a monitor connection (HELLO as monitor), not on a "
                         + kind + " connection");
             } else if (!node.security().mayOperate(fingerprint)) {
-                refuse(ctx, Failure.REJECTED, "try-connect, verify and hand-over are for operators: the certificate SHA-256 "
+                refuse(ctx, Failure.REJECTED, "try-connect, verify, hand-over and deploy are for operators: the certificate SHA-256 "
                         + fingerprint + " is " + node.security().describe(fingerprint) + " on " + node.state().symbol()
                         + "; approve it with: scada-redundancy trust --data DIR --as operator " + fingerprint);
             } else {
@@ -239,6 +239,7 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
         case LinkProtocol.ACTION_TRY_TO_CONNECT -> node.tryToConnect(String.valueOf(request.partner()), timeout);
         case LinkProtocol.ACTION_VERIFY -> node.verify(String.valueOf(request.partner()), timeout);
         case LinkProtocol.ACTION_HAND_OVER -> node.handOver(timeout);
+        case LinkProtocol.ACTION_DEPLOY -> node.deploy(request.deployment());
         default -> CompletableFuture.failedFuture(new IllegalArgumentException(
                 "unknown action \"" + LinkProtocol.peerText(String.valueOf(request.action()), 40) + "\""));
         };

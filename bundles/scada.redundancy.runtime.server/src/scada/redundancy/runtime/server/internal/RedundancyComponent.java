@@ -104,6 +104,7 @@ public final class RedundancyComponent implements RedundancyService, PartnerChan
     private LoopFence fence;
     private Thread shutdownHook;
     private WatchService watcher;
+    private DeploymentReceiver deployments;
 
     @Activate
     public RedundancyComponent(BundleContext context) {
@@ -134,6 +135,9 @@ public final class RedundancyComponent implements RedundancyService, PartnerChan
         shutdownHook = new Thread(this::stop, "duplex-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         watch(configFile);
+        deployments = new DeploymentReceiver(node, configFile, project.isBlank() ? null : Path.of(project).toAbsolutePath(),
+                this::reload);
+        node.acceptDeployments(deployments);
     }
 
     /**
@@ -180,6 +184,9 @@ public final class RedundancyComponent implements RedundancyService, PartnerChan
                 // closing anyway
             }
         }
+        if (deployments != null) {
+            deployments.close();
+        }
         channels.close();
         roleServices.close();
         log("stopped");
@@ -215,23 +222,33 @@ public final class RedundancyComponent implements RedundancyService, PartnerChan
         t.start();
     }
 
-    private void reload(Path configFile) {
+    /**
+     * Reads the configuration file and puts it in force: the one path for an edited file and a
+     * deployment ({@link DeploymentReceiver}).
+     *
+     * @return null once applied, else why not (also shown in the status)
+     */
+    private String reload(Path configFile) {
+        String why;
         try {
             scada.redundancy.model.LoadedConfiguration loaded = ConfigurationFile.readWithLocations(configFile);
             scada.redundancy.model.ValidationReport report = node.validate(loaded.configuration());
             if (report.hasErrors()) {
                 // Every error with its line and field, like `check`; nothing of the file is applied.
-                node.configurationNotApplied(report.errors().stream().map(p -> loaded.describe(configFile, p))
-                        .collect(java.util.stream.Collectors.joining("; ")));
-                return;
+                why = report.errors().stream().map(p -> loaded.describe(configFile, p))
+                        .collect(java.util.stream.Collectors.joining("; "));
+            } else {
+                node.applyConfiguration(loaded.configuration()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                return null;
             }
-            node.applyConfiguration(loaded.configuration()).toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (ConfigurationReadException e) {
-            node.configurationNotApplied(e.getMessage());
+            why = e.getMessage();
         } catch (Exception e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
-            node.configurationNotApplied(c.getMessage());
+            why = c.getMessage();
         }
+        node.configurationNotApplied(why);
+        return why;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -120,6 +120,8 @@ public final class RedundancyNode {
     private final StatusBoard board = new StatusBoard(this);
     private final Reconfiguration reconfiguration = new Reconfiguration(this);
     private final Election election;
+    /** Where deployments are applied; set by the component that knows the configuration file. */
+    private volatile DeploymentReceiver deployments;
     // loop-owned
     private Channel listenerChannel;
     private ScheduledFuture<?> allowanceTimer;
@@ -500,6 +502,25 @@ public final class RedundancyNode {
             election.operatorHandedOver();
             return election.handOverNow(successor, (int) timeout.toMillis()).thenApply(v -> successor.config.symbol());
         }).thenCompose(f -> f);
+    }
+
+    /** Accepts deployments from operators from now on (deploy by export): see {@link DeploymentReceiver}. */
+    void acceptDeployments(DeploymentReceiver receiver) {
+        this.deployments = receiver;
+    }
+
+    /**
+     * Applies an operator's deployment, or fails with why it was refused. It takes as long as
+     * validating, writing and a reload take (the reload waits at most 10 s), whatever the
+     * client's timeout: a deployment is never cut off half-way.
+     */
+    CompletionStage<LinkProtocol.DeployAnswer> deploy(LinkProtocol.Deployment deployment) {
+        DeploymentReceiver receiver = deployments;
+        if (receiver == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(state.symbol()
+                    + " takes no deployments: it was not started from a configuration file it could rewrite"));
+        }
+        return receiver.apply(deployment);
     }
 
     /** See {@link PartnerChannels#offer}: any thread, never blocks. */
