@@ -22,6 +22,7 @@ import scada.redundancy.model.Problem;
 import scada.redundancy.model.RedundancyConfiguration;
 import scada.redundancy.model.ValidationContext;
 import scada.redundancy.model.ValidationReport;
+import scada.redundancy.runtime.deploy.ProjectFiles;
 import scada.redundancy.runtime.tls.LinkIdentity;
 
 /**
@@ -148,6 +149,17 @@ final class ServerCommand implements Callable<Integer> {
         if (report.hasErrors()) {
             err.println(config + ": the server does not start with a configuration that has errors");
             return CheckCommand.INVALID;
+        }
+        if (project != null) {
+            try { // a deployment cut by a crash between its two renames left the project set aside
+                String recovered = ProjectFiles.recoverSwap(project);
+                if (recovered != null) {
+                    err.println(recovered);
+                }
+            } catch (IOException e) {
+                err.println("--project " + project + ": " + e.getMessage());
+                return CheckCommand.USAGE;
+            }
         }
         if (project != null && !Files.isDirectory(project)) {
             err.println("--project " + project + ": not a directory");

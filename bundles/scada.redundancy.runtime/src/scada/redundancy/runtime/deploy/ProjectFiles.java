@@ -126,6 +126,48 @@ public final class ProjectFiles {
         }
     }
 
+    /**
+     * The hidden sibling a deployment renames a project folder to while it puts the new one in its
+     * place ({@code .NAME.WHY-RANDOM}); {@link #recoverSwap} knows it by that name.
+     */
+    public static Path aside(Path dir, String why, String random) {
+        Path abs = dir.toAbsolutePath();
+        return abs.resolveSibling("." + abs.getFileName() + "." + why + "-" + random);
+    }
+
+    /**
+     * Finishes a project swap that a crash cut between its two renames (the old folder renamed
+     * aside, the new one not yet in place): with no project folder and one folder set aside as
+     * "previous", that one is put back. Run before a server reads its project.
+     *
+     * @return what was done, for the log, or null when nothing needed doing
+     * @throws IOException the folder set aside cannot be put back (the message says where it is)
+     */
+    public static String recoverSwap(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        if (Files.exists(abs) || abs.getParent() == null || !Files.isDirectory(abs.getParent())) {
+            return null;
+        }
+        String prefix = "." + abs.getFileName() + ".previous-";
+        List<Path> aside;
+        try (Stream<Path> list = Files.list(abs.getParent())) {
+            aside = list.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p)).toList();
+        }
+        if (aside.size() != 1) {
+            return aside.isEmpty() ? null : "the project folder " + abs + " is missing and " + aside.size()
+                    + " earlier ones were set aside by interrupted deployments (" + aside
+                    + "): rename the one to run back to " + abs.getFileName();
+        }
+        try {
+            Files.move(aside.get(0), abs, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IOException("the project folder " + abs + " is missing after an interrupted deployment and "
+                    + aside.get(0) + " cannot be put back: " + e.getMessage() + ". Rename it to " + abs.getFileName(), e);
+        }
+        return "the project folder " + abs + " was missing after an interrupted deployment: the previous one ("
+                + aside.get(0).getFileName() + ") is back in place";
+    }
+
     /** Deletes a folder and everything in it; nothing when it does not exist. */
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {

@@ -303,9 +303,7 @@ final class DeploymentReceiver implements AutoCloseable {
     }
 
     private static Path sibling(Path dir, String why) {
-        Path abs = dir.toAbsolutePath();
-        return abs.resolveSibling("." + abs.getFileName() + "." + why + "-"
-                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+        return ProjectFiles.aside(dir, why, Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
     }
 
     private static String shortFingerprint(String fingerprint) {
