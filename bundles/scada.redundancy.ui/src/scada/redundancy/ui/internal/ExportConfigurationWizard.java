@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.runtime.IProgressMonitor;
@@ -137,9 +139,7 @@ public final class ExportConfigurationWizard extends Wizard implements IExportWi
                 // This SCADA's certificate is pinned in the others' views: asked of the running server.
                 ServerView self = views.get(0);
                 progress.subTask("Asking " + self.symbol() + " for its certificate");
-                String asked = client.certificateOf(new InetSocketAddress(self.address(),
-                        self.configuration().thisScada().port())).get(10, TimeUnit.SECONDS);
-                pushed = ServerViews.of(edited, thisAddress, asked);
+                pushed = ServerViews.of(edited, thisAddress, certificateOf(client, self, identity));
             }
             progress.worked(1);
             List<Deployment> deployments = Deployment.of(pushed, project);
@@ -161,6 +161,28 @@ public final class ExportConfigurationWizard extends Wizard implements IExportWi
                 }
             });
         }
+    }
+
+    /**
+     * This SCADA's certificate fingerprint, asked of the running server over TLS; when it cannot be
+     * asked (the studio's identity does not trust that server yet, or it does not answer), a
+     * sentence that says what to do instead.
+     */
+    private static String certificateOf(MonitorClient client, ServerView self, Path identity) throws Exception {
+        InetSocketAddress at = new InetSocketAddress(self.address(), self.configuration().thisScada().port());
+        String where = self.symbol() + " at " + self.address() + ":" + at.getPort();
+        String why;
+        try {
+            return client.certificateOf(at).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            why = e.getCause() == null || e.getCause().getMessage() == null ? String.valueOf(e.getCause()) : e.getCause().getMessage();
+        } catch (TimeoutException e) {
+            why = "no answer within 10 s";
+        }
+        throw new IllegalStateException("Cannot ask " + where + " for its certificate: " + why + ". Nothing was pushed. "
+                + "Fill in This SCADA's certificate SHA-256 on the first page (scada-redundancy fingerprint --data DIR "
+                + "prints it), or approve " + self.symbol() + "'s certificate in the studio's identity: scada-redundancy "
+                + "trust --data " + identity + " --as partner --symbol " + self.symbol() + " FINGERPRINT.");
     }
 
     /** The servers' certificates the views pin: the studio trusts the servers its configuration pins. */
