@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.ResourcesPlugin;
-import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.wizard.WizardDialog;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.wizards.IWizardDescriptor;
@@ -91,11 +90,7 @@ public class ExportWizardTest {
     public void threeServersAreExportedAsAFolderEachWithTheProjectAndAManifest() throws Exception {
         IFile config = project.getFile(ConfigurationFile.DEFAULT_FILE_NAME);
         ExportConfigurationWizard wizard = new ExportConfigurationWizard();
-        wizard.init(PlatformUI.getWorkbench(), new StructuredSelection(config));
-        dialog = new WizardDialog(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), wizard);
-        dialog.setBlockOnOpen(false);
-        dialog.open();
-        UiWait.process();
+        dialog = ExportWizards.open(wizard, config);
 
         // Without This SCADA's address there are no views, and the page says what to give
         assertFalse(wizard.sourcePage().isPageComplete());
