@@ -86,6 +86,13 @@ final class PartnerLink {
     scada.redundancy.runtime.Verification verified = scada.redundancy.runtime.Verification.NOT_CHECKED;
     String peerFingerprint = "";
     boolean goodbye;
+    /**
+     * Whether the partner was alive when this link was closed: a link restarted for a new port or
+     * Symbol ({@link RedundancyNode#restartLinks}) is closed before its successor inherits from it,
+     * and what was known of the partner must survive that (a backup that forgot its primary is
+     * alive would claim the role at its next election).
+     */
+    private boolean aliveAtClose;
     boolean goodbyeStopping;
     boolean closed;
     private boolean crashProbeRunning;
@@ -511,7 +518,7 @@ final class PartnerLink {
 
     /** Takes over what a replaced link knew of the same partner, and its Timeout deadline. */
     void inherit(PartnerLink old) {
-        alive = old.alive;
+        alive = old.closed ? old.aliveAtClose : old.alive;
         reportedRole = old.reportedRole;
         reportedTerm = old.reportedTerm;
         reportedServedTerm = old.reportedServedTerm;
@@ -524,7 +531,7 @@ final class PartnerLink {
             // A row switched off carries no news any more. What was known of a partner that serves
             // stays true: a server never claims the role because a row was switched off (with two
             // servers that would be a lasting split brain); anything else it knew is dropped.
-            alive = old.alive && old.reportedRole == Role.PRIMARY;
+            alive = (old.closed ? old.aliveAtClose : old.alive) && old.reportedRole == Role.PRIMARY;
             lastHeardNanos = old.lastHeardNanos;
             updateSendable();
             return;
@@ -555,6 +562,7 @@ final class PartnerLink {
 
     void close(String reason, boolean stopping) {
         closed = true;
+        aliveAtClose = alive;
         channels.connected = false;
         cancel(heartbeatTimer);
         cancel(silenceTimer);
