@@ -86,6 +86,11 @@ final class DbSyncBench {
      * (each reported as not run), to measure only the catch-up while working on it.
      */
     private static final String STEADY_SWITCH = "DUPLEX_BENCH_DBSYNC_STEADY";
+    /**
+     * Not an option of the command either: {@code DUPLEX_BENCH_SERVER_JAVA="-Xmx1g ..."} gives the
+     * servers of the catch-up these JVM options after the product's own, while tuning it.
+     */
+    private static final String SERVER_JAVA = "DUPLEX_BENCH_SERVER_JAVA";
     private static final Pattern LOAD_STOPPED = Pattern.compile("db-sync load: stopped: (\\d+) rows stored, (\\d+) refused");
 
     private final PrintWriter log;
@@ -113,7 +118,9 @@ final class DbSyncBench {
     CatchUp catchUp(Database db, int rows) throws Exception {
         Path dir = Files.createTempDirectory("duplex-bench-dbsync-");
         try (Stores stores = new Stores(db); TempTree removed = new TempTree(dir)) {
-            RedundancySet set = stores.set(dir, 1000, 3000, List.of());
+            String serverJava = System.getenv(SERVER_JAVA);
+            RedundancySet set = stores.set(dir, 1000, 3000,
+                    serverJava == null || serverJava.isBlank() ? List.of() : List.of(serverJava.strip().split("\\s+")));
             long insertNanos;
             String origin;
             double insertRate;

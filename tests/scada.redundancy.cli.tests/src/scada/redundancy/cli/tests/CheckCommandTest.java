@@ -48,6 +48,40 @@ public class CheckCommandTest {
     }
 
     @Test
+    public void theServerRefusesAHeapItCannotUseAndTheDefaultIsOneGigabyte() throws Exception {
+        Path file = write(valid());
+        for (String heap : new String[] { "12", "64M", "1.5G", "lots" }) {
+            StringWriter e = new StringWriter();
+            int code = DuplexCommand.run(new PrintWriter(out, true), new PrintWriter(e, true), "server", "--config",
+                    file.toString(), "--bind", "127.0.0.1", "--heap", heap);
+            assertEquals(heap, 2, code);
+            assertTrue(e.toString(), e.toString().contains("--heap " + heap + ": give a size of at least 128M"));
+        }
+        Path product = scada.redundancy.cli.harness.ServerProcess.product();
+        Assume.assumeTrue("the server product is built", Files.isDirectory(product));
+        String before = System.getProperty("duplex.product");
+        System.setProperty("duplex.product", product.toString());
+        try {
+            for (String[] heap : new String[][] { {}, { "--heap", "2G" } }) {
+                StringWriter launch = new StringWriter();
+                List<String> args = new java.util.ArrayList<>(List.of("server", "--config", file.toString(), "--bind",
+                        "127.0.0.1", "--data", temp.newFolder().toString(), "--launch-command"));
+                args.addAll(List.of(heap));
+                assertEquals(err.toString(), 0, DuplexCommand.run(new PrintWriter(launch, true), new PrintWriter(err, true),
+                        args.toArray(String[]::new)));
+                List<String> line = List.of(launch.toString().split("\0"));
+                assertTrue(line.toString(), line.contains(heap.length == 0 ? "-Xmx1g" : "-Xmx2g"));
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("duplex.product");
+            } else {
+                System.setProperty("duplex.product", before);
+            }
+        }
+    }
+
+    @Test
     public void theServerRefusesAnInvalidFileWithTheSameLinesAsCheck() throws Exception {
         Path file = write(valid().withPartner(0, valid().partners().get(0).withTimeoutMs(1500)));
         int code = DuplexCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), "server", "--config",
