@@ -1,5 +1,6 @@
 package scada.redundancy.cli.tests;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 import org.junit.After;
 import org.junit.Rule;
@@ -25,10 +25,13 @@ import scada.redundancy.model.ConfigurationFile;
 import scada.redundancy.model.RedundancyConfiguration;
 
 /**
- * The studio product as a user starts it ({@code ./scada-redundancy studio FILE}): a real
- * workbench process on the test's virtual display that imports the file's folder as a project
- * and opens the file in the Redundancy editor. Proves the product is complete (every bundle
- * resolves, the workbench and the editor start), which no in-harness test can.
+ * The studio product as a user starts it ({@code ./scada-redundancy studio FILE}, through
+ * {@code duplex-studio.sh}): the product's native launcher {@code duplex-studio} (compiled from
+ * Equinox's C sources by the product feature) starts a real workbench process on the test's
+ * virtual display that imports the file's folder as a project and opens the file in the
+ * Redundancy editor. Proves the launcher works with the product's {@code duplex-studio.ini} and
+ * the launcher fragment's library, and that the product is complete (every bundle resolves, the
+ * workbench and the editor start), which no in-harness test can.
  */
 public class StudioProductTest {
     @Rule
@@ -62,15 +65,18 @@ public class StudioProductTest {
         Path file = plant.resolve(ConfigurationFile.DEFAULT_FILE_NAME);
         ConfigurationFile.write(RedundancyConfiguration.defaults(), file);
         Path workspace = temp.newFolder("workspace").toPath();
-        Path launcher;
-        try (Stream<Path> jars = Files.list(product.resolve("plugins"))) {
-            launcher = jars.filter(p -> p.getFileName().toString().startsWith("org.eclipse.equinox.launcher_")).findFirst()
-                    .orElseThrow();
+        Path launcher = product.resolve("duplex-studio");
+        byte[] elf = { 0x7f, 'E', 'L', 'F' };
+        try (var in = Files.newInputStream(launcher)) {
+            assertArrayEquals("duplex-studio is the native launcher, not a script", elf, in.readNBytes(4));
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        studio = new ProcessBuilder(List.of(java.toString(), "-Dduplex.studio.open=" + file, "-jar", launcher.toString(),
-                "-data", workspace.toString(), "-configuration", temp.newFolder("configuration").toString()))
-                .directory(product.toFile()).redirectErrorStream(true).start();
+        assertTrue("the launcher reads the ini of its own name", Files.isRegularFile(product.resolve("duplex-studio.ini")));
+        // As duplex-studio.sh starts it: Eclipse's own arguments, the file as a system property after
+        // -vmargs (the ini appends them to its own). The JVM is the one on PATH, found by the launcher.
+        long started = System.nanoTime();
+        studio = new ProcessBuilder(List.of(launcher.toString(), "-data", workspace.toString(), "-configuration",
+                temp.newFolder("configuration").toString(), "-vmargs", "-Dduplex.studio.open=" + file))
+                .redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
         CompletableFuture<String> opened = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -99,6 +105,14 @@ public class StudioProductTest {
             }
         }
         assertTrue(line + "\n" + workspaceLog(workspace), line.equals("duplex studio: opened " + file + " in the Redundancy editor"));
+        System.out.printf("StudioProductTest: the native launcher opened the file in the editor %d ms after it was started%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        // The launcher stays the JVM's parent (it waits for it, to restart it or show its exit message):
+        // the workbench runs under it with the ini's arguments, not a JVM started some other way.
+        assertTrue("the workbench JVM runs under the native launcher with the ini's -Dosgi.requiredJavaVersion=17",
+                studio.descendants().anyMatch(p -> p.info().arguments().map(List::of)
+                        .filter(args -> args.contains("-Dosgi.requiredJavaVersion=17") && args.contains("-Dduplex.studio.open=" + file))
+                        .isPresent()));
         assertTrue("the file's folder is a project of the workspace",
                 Files.isDirectory(workspace.resolve(".metadata/.plugins/org.eclipse.core.resources/.projects/plant")));
         assertTrue(studio.isAlive());
