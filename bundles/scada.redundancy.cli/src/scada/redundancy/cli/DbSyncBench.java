@@ -88,12 +88,19 @@ final class DbSyncBench {
     private static final String STEADY_SWITCH = "DUPLEX_BENCH_DBSYNC_STEADY";
     /**
      * Not an option of the command either: {@code DUPLEX_BENCH_SERVER_JAVA="-Xmx1g ..."} gives the
-     * servers of the catch-up these JVM options after the product's own, while tuning it.
+     * servers of every phase these JVM options after the product's own, while tuning it.
      */
     private static final String SERVER_JAVA = "DUPLEX_BENCH_SERVER_JAVA";
     private static final Pattern LOAD_STOPPED = Pattern.compile("db-sync load: stopped: (\\d+) rows stored, (\\d+) refused");
 
     private final PrintWriter log;
+
+    /** The servers' extra JVM options of {@link #SERVER_JAVA}, or none. */
+    private static List<String> serverJava() {
+        String options = System.getenv(SERVER_JAVA);
+        return options == null || options.isBlank() ? List.of() : List.of(options.strip().split("\\s+"));
+    }
+
     /** DUPLEX_TEST_POSTGRES, or null: then PostgreSQL is not run. */
     private final String postgres;
     private final String postgresPassword;
@@ -118,9 +125,7 @@ final class DbSyncBench {
     CatchUp catchUp(Database db, int rows) throws Exception {
         Path dir = Files.createTempDirectory("duplex-bench-dbsync-");
         try (Stores stores = new Stores(db); TempTree removed = new TempTree(dir)) {
-            String serverJava = System.getenv(SERVER_JAVA);
-            RedundancySet set = stores.set(dir, 1000, 3000,
-                    serverJava == null || serverJava.isBlank() ? List.of() : List.of(serverJava.strip().split("\\s+")));
+            RedundancySet set = stores.set(dir, 1000, 3000, serverJava());
             long insertNanos;
             String origin;
             double insertRate;
@@ -225,8 +230,9 @@ final class DbSyncBench {
         Path dir = Files.createTempDirectory("duplex-bench-dbsync-");
         try (Stores stores = new Stores(db); TempTree removed = new TempTree(dir)) {
             long until = System.currentTimeMillis() + STARTUP_MARGIN_MS + steadySeconds * 1000L;
-            RedundancySet set = stores.set(dir, period, timeout,
-                    List.of("-Dduplex.dbsync.load=" + rate, "-Dduplex.dbsync.loadUntil=" + until));
+            List<String> options = new java.util.ArrayList<>(serverJava());
+            options.addAll(List.of("-Dduplex.dbsync.load=" + rate, "-Dduplex.dbsync.loadUntil=" + until));
+            RedundancySet set = stores.set(dir, period, timeout, options);
             int primary;
             long windowFrom;
             long windowTo;

@@ -48,7 +48,7 @@ public class CheckCommandTest {
     }
 
     @Test
-    public void theServerRefusesAHeapItCannotUseAndTheDefaultIsOneGigabyte() throws Exception {
+    public void theServerRefusesAHeapItCannotUseAndPassesTheOneGiven() throws Exception {
         Path file = write(valid());
         for (String heap : new String[] { "12", "64M", "1.5G", "lots" }) {
             StringWriter e = new StringWriter();
@@ -70,7 +70,7 @@ public class CheckCommandTest {
                 assertEquals(err.toString(), 0, DuplexCommand.run(new PrintWriter(launch, true), new PrintWriter(err, true),
                         args.toArray(String[]::new)));
                 List<String> line = List.of(launch.toString().split("\0"));
-                assertTrue(line.toString(), line.contains(heap.length == 0 ? "-Xmx1g" : "-Xmx2g"));
+                assertTrue(line.toString(), line.contains(heap.length == 0 ? "-Xmx256m" : "-Xmx2g"));
             }
         } finally {
             if (before == null) {
