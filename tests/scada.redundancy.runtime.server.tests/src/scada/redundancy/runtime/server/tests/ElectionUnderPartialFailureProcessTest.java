@@ -218,14 +218,21 @@ public class ElectionUnderPartialFailureProcessTest {
         }
     }
 
+    /**
+     * Two servers with a long Timeout, started and stable; returns the primary. The two files of a
+     * reload are changed one after the other, and between the two the servers cannot talk (their
+     * ports differ): the set must not fail over meanwhile.
+     */
+    private int startPairForAReload() throws Exception {
+        set = RedundancySet.builder(temp.newFolder().toPath(), 2).timing(PERIOD, 6000).retryCount(3).build();
+        set.startAll();
+        return set.awaitStable(STABLE);
+    }
+
     /** Why 2, second half: a reload whose new port binds must not demote the primary either. */
     @Test
     public void aReloadToAFreePortKeepsThePrimary() throws Exception {
-        // A long Timeout: the two files are changed one after the other, and between the two the
-        // servers cannot talk (their ports differ); the set must not fail over meanwhile.
-        set = RedundancySet.builder(temp.newFolder().toPath(), 2).timing(PERIOD, 6000).retryCount(3).build();
-        set.startAll();
-        int primary = set.awaitStable(STABLE);
+        int primary = startPairForAReload();
         int backup = 1 - primary;
         long term = set.status(primary).term();
         int next = RedundancySet.freePort(List.of(set.address(0), set.address(1)));
@@ -253,9 +260,7 @@ public class ElectionUnderPartialFailureProcessTest {
      */
     @Test
     public void aBackupThatMovesFirstAndStallsDoesNotClaimTheRole() throws Exception {
-        set = RedundancySet.builder(temp.newFolder().toPath(), 2).timing(PERIOD, 6000).retryCount(3).build();
-        set.startAll();
-        int primary = set.awaitStable(STABLE);
+        int primary = startPairForAReload();
         int backup = 1 - primary;
         long term = set.status(primary).term();
         int next = RedundancySet.freePort(List.of(set.address(0), set.address(1)));
