@@ -45,13 +45,18 @@ public interface ReplicaStore {
     long lowestHeld(String origin) throws StoreException;
 
     /**
-     * Applies rows from a partner in one transaction: all or none. The rows are of one origin, in
-     * seq order without holes, and start at or below this store's mark + 1; rows already held are
-     * skipped (a replay changes nothing).
+     * Applies rows from a partner. The rows are of one origin, in seq order without holes, and start
+     * at or below this store's mark + 1; rows already held are skipped (a replay changes nothing).
+     * A store may commit a long batch in several transactions, in seq order, each moving the mark
+     * with its rows (H2 applies 2,000-row transactions faster than larger ones): a failure then
+     * keeps the rows of the transactions before it, the mark says how far, and sending the batch
+     * again adds the rest.
      *
      * @return how many rows were new
-     * @throws StoreException when the store failed; nothing of the batch is applied
-     * @throws IllegalArgumentException when the rows are of several origins, out of order, or start above mark + 1
+     * @throws StoreException when the store failed; the rows from the mark + 1 on are not applied,
+     *         {@link StoreException#rowsApplied()} says how many new rows were committed before
+     * @throws IllegalArgumentException when the rows are of several origins, out of order, or start
+     *         above mark + 1; nothing is applied
      */
     int apply(List<Row> rows) throws StoreException;
 

@@ -383,6 +383,7 @@ public final class Replicator implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             // starts above this store's mark + 1: an earlier batch was lost; the VECTOR asks for it again
         } catch (StoreException e) {
+            rowsApplied.addAndGet(e.rowsApplied());
             if (applyProblem.getAndSet(e.getMessage()).isEmpty()) {
                 log.accept("DB sync: rows " + r.firstSeq() + ".." + r.lastSeq() + " of origin " + r.origin() + " from "
                         + partner + " were not applied: " + e.getMessage() + "; they will be sent again");

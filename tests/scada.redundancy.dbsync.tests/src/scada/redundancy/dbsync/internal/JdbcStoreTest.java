@@ -245,13 +245,19 @@ public class JdbcStoreTest {
         assertEquals(replica[1], replica[2]);
     }
 
+    /** A damaged store: a row of B-1 at {@code seq}, above the mark, that an apply will collide with. */
+    private void insertStrayRow(long seq) throws Exception {
+        db.execute("INSERT INTO " + db.table("duplex_history") + " (origin, seq, kind, time_micros, name, tag_value, "
+                + "quality, severity, log_text, stored_micros) VALUES ('B-1', " + seq
+                + ", 'TAG', 0, 'stray', 0, 0, NULL, '', 0)");
+    }
+
     @Test
     public void applyIsAllOrNothingWhenTheDatabaseRefusesTheThirdRow() throws Exception {
         JdbcStore store = open();
         store.apply(partnerRows("B-1", 1, 2));
         // A damaged store: a row above the mark that the batch will collide with at its third row.
-        db.execute("INSERT INTO " + db.table("duplex_history") + " (origin, seq, kind, time_micros, name, tag_value, "
-                + "quality, severity, log_text, stored_micros) VALUES ('B-1', 5, 'TAG', 0, 'stray', 0, 0, NULL, '', 0)");
+        insertStrayRow(5);
 
         StoreException e = assertThrows(StoreException.class, () -> store.apply(partnerRows("B-1", 3, 7)));
         assertTrue(e.getMessage(), e.getMessage().startsWith("cannot apply rows of B-1: "));
@@ -262,6 +268,29 @@ public class JdbcStoreTest {
         db.execute("DELETE FROM " + db.table("duplex_history") + " WHERE name = 'stray'");
         assertEquals(5, store.apply(partnerRows("B-1", 3, 7)));
         assertEquals(partnerRows("B-1", 1, 7), store.rowsAfter("B-1", 0, 100));
+    }
+
+    @Test
+    public void aLongBatchThatFailsKeepsWhatItsEarlierTransactionsCommittedAndTheMarkSaysHowFar() throws Exception {
+        JdbcStore store = open();
+        store.apply(partnerRows("B-1", 1, 2));
+        // A catch-up batch of 5,000 rows (3..5002) that collides at its 4,501st row (seq 4503).
+        insertStrayRow(4503);
+
+        StoreException e = assertThrows(StoreException.class, () -> store.apply(partnerRows("B-1", 3, 5002)));
+        // H2 commits 2,000 rows a transaction: the first two (3..4002) stay; PostgreSQL applies the
+        // batch in one transaction: nothing of it stays.
+        int kept = backend == StoreTestDatabase.Backend.H2 ? 2 * JdbcStore.H2_APPLY_TRANSACTION_ROWS : 0;
+        assertEquals(kept, e.rowsApplied());
+        assertEquals(2L + kept, (long) store.highWaterMarks().get("B-1"));
+        assertEquals(partnerRows("B-1", 1, 2 + kept), store.rowsAfter("B-1", 0, 2 + kept));
+        assertEquals("nothing after the last committed transaction", 0, store.copiesOf("B-1", 3 + kept));
+        assertEquals(0, store.copiesOf("B-1", 4502));
+
+        db.execute("DELETE FROM " + db.table("duplex_history") + " WHERE name = 'stray'");
+        assertEquals("sent again, the batch adds the rest", 5000 - kept, store.apply(partnerRows("B-1", 3, 5002)));
+        assertEquals(partnerRows("B-1", 1, 5002), store.rowsAfter("B-1", 0, 10_000));
+        assertEquals(0, store.apply(partnerRows("B-1", 3, 5002)));
     }
 
     @Test
