@@ -70,6 +70,10 @@ final class DeployCommand implements Callable<Integer> {
         boolean push;
     }
 
+    @Option(names = "--partial", description = "With --push: push to every server whatever the others say. By default "
+            + "every server first checks its deployment and nothing is pushed to any unless all of them would apply it.")
+    boolean partial;
+
     @Option(names = "--address", paramLabel = "SYMBOL=ADDR[:PORT]",
             description = "Where a server is: required for This SCADA (its address in the others' views); for --push, "
                     + "also where to reach a server (default: its address in the views and the configuration's port).")
@@ -88,6 +92,10 @@ final class DeployCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LoadedConfiguration loaded;
+        if (partial && !target.push) {
+            err.println("deploy: --partial goes with --push (--out always writes every server's folder)");
+            return USAGE;
+        }
         try {
             loaded = ConfigurationFile.readWithLocations(config);
         } catch (ConfigurationReadException e) {
@@ -137,7 +145,13 @@ final class DeployCommand implements Callable<Integer> {
                 results = DeploymentFolders.write(target.out, deployments);
             } else {
                 long waitMs = 4L * client.timeoutMs + 12_000; // the server validates, writes and applies first
-                results = Deployer.push(monitor, deployments, endpoints, waitMs, new Deployer.Progress() {
+                results = Deployer.push(monitor, deployments, endpoints, waitMs, partial, new Deployer.Progress() {
+                    @Override
+                    public void checking(Deployment d, InetSocketAddress at) {
+                        out.println("checking on " + d.symbol() + " at " + show(at) + " ...");
+                        out.flush();
+                    }
+
                     @Override
                     public void pushing(Deployment d, InetSocketAddress at) {
                         out.println("pushing to " + d.symbol() + " at " + show(at) + " ...");

@@ -144,6 +144,17 @@ public final class MonitorClient implements AutoCloseable {
                 LinkAccess.DEPLOY, null, timeoutMs, deployment), scada.redundancy.runtime.link.LinkProtocol.DeployAnswer.class);
     }
 
+    /**
+     * Asks a running server whether it would apply a deployment, changing nothing: it answers what
+     * a deploy would do, or fails with the reason it would refuse it (as {@link #deploy} does).
+     */
+    public CompletableFuture<scada.redundancy.runtime.link.LinkProtocol.DeployAnswer> checkDeployment(
+            InetSocketAddress server, scada.redundancy.runtime.link.LinkProtocol.Deployment deployment) {
+        return LinkAccess.act(actionClient(), server, name, new scada.redundancy.runtime.link.LinkProtocol.ActionRequest(
+                LinkAccess.DEPLOY_CHECK, null, timeoutMs, deployment),
+                scada.redundancy.runtime.link.LinkProtocol.DeployAnswer.class);
+    }
+
     /** A running server's configuration view: its configuration in force, certificate and fingerprints. */
     public CompletableFuture<scada.redundancy.runtime.link.LinkProtocol.ConfigView> configView(InetSocketAddress server) {
         return client().fetchConfigView(server, LinkAccess.monitorHello(name));

@@ -18,8 +18,14 @@ import scada.redundancy.runtime.link.LinkProtocol;
  * another, as a monitoring client the servers approved as operator. Used by the command line and
  * the studio's export wizard alike, so both say the same words.
  * <p>
- * Each server applies its deployment atomically or refuses it whole; a refusal or an unreachable
- * server does not stop the push to the others (their results say what happened where).
+ * Each server applies its deployment atomically or refuses it whole. A push to a set goes in two
+ * steps: every server first checks its deployment as applying would (its rules, its own view,
+ * the project staged and read) and changes nothing; only when every one would apply it is it
+ * pushed to each. So a server that refuses, or cannot be reached, stops the push before any
+ * server changes, and the set never runs half old and half new for a reason known beforehand.
+ * (A server that fails between its check and its push, e.g. a full disk, still refuses alone;
+ * its result says so.) {@code partial} skips the first step: each server applies what it can
+ * (a set with a server down for maintenance).
  */
 public final class Deployer {
     /** Told of each server before and after; asked between servers whether to go on. Any thread. */
@@ -28,6 +34,10 @@ public final class Deployer {
         }
 
         default void pushed(DeployResult result) {
+        }
+
+        /** Before a server is asked to check its deployment (the first step). */
+        default void checking(Deployment deployment, InetSocketAddress endpoint) {
         }
 
         default boolean canceled() {
@@ -45,10 +55,36 @@ public final class Deployer {
      *                  its view's address and port
      * @param waitMs    how long to wait for one server's answer (the server validates, writes and
      *                  applies before it answers)
-     * @return one result per deployment pushed, in order (fewer when canceled)
+     * @param partial push to each server whatever the others say (no first step of checks)
+     * @return one result per deployment, in order (fewer when canceled)
      */
     public static List<DeployResult> push(MonitorClient client, List<Deployment> deployments,
-            Map<String, InetSocketAddress> endpoints, long waitMs, Progress progress) {
+            Map<String, InetSocketAddress> endpoints, long waitMs, boolean partial, Progress progress) {
+        if (!partial && deployments.size() > 1) {
+            List<DeployResult> checks = new ArrayList<>();
+            for (Deployment d : deployments) {
+                if (progress.canceled()) {
+                    return List.of();
+                }
+                InetSocketAddress at = endpointOf(d, endpoints);
+                progress.checking(d, at);
+                checks.add(askOne(client, d, at, waitMs, true));
+            }
+            List<DeployResult> stopped = checks.stream().filter(r -> r.outcome() != DeployResult.Outcome.APPLIED).toList();
+            if (!stopped.isEmpty()) {
+                String why = stopped.stream().map(r -> r.symbol() + " " + r.outcome().word()).collect(
+                        java.util.stream.Collectors.joining(", "));
+                List<DeployResult> results = new ArrayList<>();
+                for (DeployResult r : checks) {
+                    results.add(r.outcome() != DeployResult.Outcome.APPLIED ? r
+                            : new DeployResult(r.symbol(), r.endpoint(), DeployResult.Outcome.NOT_APPLIED, "it would apply "
+                                    + "it, but " + why + ": nothing was pushed to any server (fix that, or push with "
+                                    + "--partial to update the others alone)"));
+                }
+                results.forEach(progress::pushed);
+                return results;
+            }
+        }
         List<DeployResult> results = new ArrayList<>();
         for (Deployment d : deployments) {
             if (progress.canceled()) {
@@ -56,7 +92,7 @@ public final class Deployer {
             }
             InetSocketAddress at = endpointOf(d, endpoints);
             progress.pushing(d, at);
-            DeployResult r = pushOne(client, d, at, waitMs);
+            DeployResult r = askOne(client, d, at, waitMs, false);
             results.add(r);
             progress.pushed(r);
         }
@@ -70,10 +106,13 @@ public final class Deployer {
                 : new InetSocketAddress(d.view().address(), d.view().configuration().thisScada().port());
     }
 
-    private static DeployResult pushOne(MonitorClient client, Deployment d, InetSocketAddress at, long waitMs) {
+    /** Pushes one deployment, or with {@code check} asks the server to check it; APPLIED then means "would apply". */
+    private static DeployResult askOne(MonitorClient client, Deployment d, InetSocketAddress at, long waitMs,
+            boolean check) {
         String endpoint = at.getHostString() + ":" + at.getPort();
         try {
-            LinkProtocol.DeployAnswer answer = client.deploy(at, d.toWire()).get(waitMs, TimeUnit.MILLISECONDS);
+            LinkProtocol.DeployAnswer answer = (check ? client.checkDeployment(at, d.toWire()) : client.deploy(at, d.toWire()))
+                    .get(waitMs, TimeUnit.MILLISECONDS);
             return new DeployResult(d.symbol(), endpoint, DeployResult.Outcome.APPLIED,
                     answer.configuration() + "; " + answer.project());
         } catch (ExecutionException e) {
@@ -95,7 +134,8 @@ public final class Deployer {
                     cause == null ? e.toString() : cause.getMessage());
         } catch (TimeoutException e) {
             return new DeployResult(d.symbol(), endpoint, DeployResult.Outcome.UNREACHABLE,
-                    "no answer within " + waitMs + " ms: it may still apply the deployment; check its status");
+                    check ? "no answer to the check within " + waitMs + " ms: nothing was changed there"
+                            : "no answer within " + waitMs + " ms: it may still apply the deployment; check its status");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new DeployResult(d.symbol(), endpoint, DeployResult.Outcome.UNREACHABLE, "interrupted");

@@ -61,6 +61,7 @@ public final class LinkAccess {
     public static final String VERIFY = LinkProtocol.ACTION_VERIFY;
     public static final String HAND_OVER = LinkProtocol.ACTION_HAND_OVER;
     public static final String DEPLOY = LinkProtocol.ACTION_DEPLOY;
+    public static final String DEPLOY_CHECK = LinkProtocol.ACTION_DEPLOY_CHECK;
 
     private static Hello client(String kind, String name) {
         return new Hello(LinkProtocol.OLDEST_VERSION, LinkProtocol.PRODUCT, kind, name, "", 0, 0, "", 100, "", "", 0, 0,

@@ -85,6 +85,13 @@ public final class LinkProtocol {
     public static final String ACTION_HAND_OVER = "hand-over";
     /** Apply a deployment (this server's view of the set and the project): for operators, like the others. */
     public static final String ACTION_DEPLOY = "deploy";
+    /**
+     * Check a deployment as {@link #ACTION_DEPLOY} would (the configuration against this server's
+     * rules, the project staged and read) and change nothing: the first step of a push to a set,
+     * so that one server's refusal stops it before any server changes. Answered with a
+     * {@link DeployAnswer} saying what a deploy would do.
+     */
+    public static final String ACTION_DEPLOY_CHECK = "deploy-check";
 
     /**
      * @param action    one of the ACTION_ names

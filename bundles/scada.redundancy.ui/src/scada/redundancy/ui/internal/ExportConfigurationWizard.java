@@ -144,7 +144,13 @@ public final class ExportConfigurationWizard extends Wizard implements IExportWi
             progress.worked(1);
             List<Deployment> deployments = Deployment.of(pushed, project);
             progress.worked(1);
-            return Deployer.push(client, deployments, Map.of(), 25_000, new Deployer.Progress() {
+            return Deployer.push(client, deployments, Map.of(), 25_000, false, new Deployer.Progress() {
+                @Override
+                public void checking(Deployment d, InetSocketAddress at) {
+                    progress.subTask("Checking the deployment on " + d.symbol() + " at " + at.getHostString() + ":"
+                            + at.getPort());
+                }
+
                 @Override
                 public void pushing(Deployment d, InetSocketAddress at) {
                     progress.subTask("Pushing to " + d.symbol() + " at " + at.getHostString() + ":" + at.getPort());

@@ -2,6 +2,7 @@ package scada.redundancy.cli.tests;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -35,7 +36,8 @@ import scada.redundancy.runtime.tls.TrustStore;
  * Deploy by export, pushed: {@code deploy CONFIG --push} against two real server processes.
  * A timing change is applied by both without a restart or a role change; an invalid deployment
  * is refused whole and the server keeps its configuration and role; a client approved only as
- * monitor is refused with what to do.
+ * monitor is refused with what to do; a server that would refuse stops the push before any server
+ * changes (unless --partial).
  */
 public class DeployToRunningServersProcessTest {
     private static Path dir;
@@ -175,6 +177,49 @@ public class DeployToRunningServersProcessTest {
         assertTrue(text, text.contains("scada-redundancy trust --data DIR --as operator " + viewerFingerprint));
         assertTrue(text, text.contains("0 of 2 servers applied"));
         assertArrayEquals(fileBefore, Files.readAllBytes(set.config(0)));
+    }
+
+    @Test
+    public void oneServerThatWouldRefuseStopsThePushBeforeAnyServerChangesUnlessPartial() throws Exception {
+        // An identity that SCADA-A approved as operator and SCADA-B only as monitor.
+        Path half = dir.resolve("half-approved");
+        String halfFingerprint = LinkIdentity.loadOrCreate(half, "half").fingerprint();
+        new TrustStore(set.server(0).data()).approve(halfFingerprint, TrustStore.As.OPERATOR, null, "deploys here");
+        new TrustStore(set.server(1).data()).approve(halfFingerprint, TrustStore.As.MONITOR, null, "status only");
+        byte[] fileA = Files.readAllBytes(set.config(0));
+        byte[] fileB = Files.readAllBytes(set.config(1));
+        Path edited = editedWithTimings(350, 1100, 5);
+
+        String[] r = run("deploy", edited.toString(), "--push", "--address", thisAddress(), "--identity", half.toString(),
+                "--trust", fingerprintA);
+        String text = r[1] + r[2];
+        assertEquals(text, "1", r[0]);
+        assertTrue(text, text.contains("checking on SCADA-A at ") && text.contains("checking on SCADA-B at "));
+        assertFalse("nothing is pushed: " + text, text.contains("pushing to "));
+        assertTrue(text, text.contains("SCADA-A (" + set.address(0) + ":" + set.port() + "): not applied: it would apply it, "
+                + "but SCADA-B refused: nothing was pushed to any server"));
+        assertTrue(text, text.contains("SCADA-B (" + set.address(1) + ":" + set.port() + "): refused: "
+                + "try-connect, verify, hand-over and deploy are for operators"));
+        assertTrue(text, text.contains("0 of 2 servers applied"));
+        assertArrayEquals("SCADA-A unchanged although it would have applied it", fileA, Files.readAllBytes(set.config(0)));
+        assertArrayEquals(fileB, Files.readAllBytes(set.config(1)));
+
+        // --partial: SCADA-A applies its view alone; SCADA-B still refuses
+        r = run("deploy", edited.toString(), "--push", "--partial", "--address", thisAddress(), "--identity",
+                half.toString(), "--trust", fingerprintA);
+        text = r[1] + r[2];
+        assertEquals(text, "1", r[0]);
+        assertTrue(text, text.contains("SCADA-A (" + set.address(0) + ":" + set.port() + "): applied: "));
+        assertTrue(text, text.contains("SCADA-B (" + set.address(1) + ":" + set.port() + "): refused: "));
+        assertTrue(text, text.contains("1 of 2 servers applied"));
+        Partner partnerOfA = ConfigurationFile.read(set.config(0)).partners().get(0);
+        assertEquals(List.of(350, 1100, 5), List.of(partnerOfA.periodMs(), partnerOfA.timeoutMs(), partnerOfA.retryCount()));
+        assertArrayEquals(fileB, Files.readAllBytes(set.config(1)));
+
+        String[] usage = run("deploy", edited.toString(), "--out", dir.resolve("never").toString(), "--partial",
+                "--address", thisAddress());
+        assertEquals("2", usage[0]);
+        assertTrue(usage[2], usage[2].contains("--partial goes with --push"));
     }
 
     private static String refusal(int server, LinkProtocol.Deployment deployment) throws Exception {

@@ -79,17 +79,21 @@ final class DeploymentReceiver implements AutoCloseable {
         this.reload = reload;
     }
 
-    /** Applies a deployment; fails with the reason when it is refused (nothing changed then). */
-    CompletableFuture<DeployAnswer> apply(Deployment deployment) {
+    /**
+     * Applies a deployment, or with {@code checkOnly} checks it as applying would and changes
+     * nothing; fails with the reason when it is refused (nothing changed then).
+     */
+    CompletableFuture<DeployAnswer> apply(Deployment deployment, boolean checkOnly) {
         if (deployment == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("a deploy request without a deployment"));
         }
         try {
             return CompletableFuture.supplyAsync(() -> {
                 try {
-                    return applyNow(deployment);
+                    return checkOnly ? checkNow(deployment) : applyNow(deployment);
                 } catch (Refused e) {
-                    node.log("deployment refused: " + e.getMessage());
+                    node.log((checkOnly ? "deployment checked and would be refused: " : "deployment refused: ")
+                            + e.getMessage());
                     throw new java.util.concurrent.CompletionException(e);
                 }
             }, worker);
@@ -108,10 +112,24 @@ final class DeploymentReceiver implements AutoCloseable {
         }
     }
 
-    private DeployAnswer applyNow(Deployment d) throws Refused {
+    /** Steps 1 and 2 of {@link #applyNow}: the configuration validated, the project staged, read and removed again. */
+    private DeployAnswer checkNow(Deployment d) throws Refused {
+        validate(d);
+        Path staged = stageProject(d);
+        String projectNote = staged != null ? "project " + shortFingerprint(d.projectFingerprint())
+                + " would be installed" : projectNoteWithoutInstall(d);
+        if (staged != null) {
+            deleteQuietly(staged);
+        }
+        String mine = node.configuration().thisScada().symbol();
+        return new DeployAnswer(mine, "configuration valid on " + mine + ": it would be applied without a restart",
+                projectNote);
+    }
+
+    /** Step 1: the configuration readable, no rule broken as this server sees it, and its own view; its bytes. */
+    private byte[] validate(Deployment d) throws Refused {
         String source = d.symbol() + "'s " + ConfigurationFile.DEFAULT_FILE_NAME + " (deployment)";
         byte[] bytes = d.configuration() == null ? new byte[0] : d.configuration().getBytes(StandardCharsets.UTF_8);
-        // 1. validate the configuration: readable, no rule broken as this server sees it, and ours
         LoadedConfiguration loaded;
         try {
             loaded = ConfigurationFile.parse(bytes, source);
@@ -130,6 +148,13 @@ final class DeploymentReceiver implements AutoCloseable {
                     + ": thisScada.symbol is \"" + LinkProtocol.peerName(theirs) + "\"), and this server is " + mine
                     + ": push each server its own view");
         }
+        return bytes;
+    }
+
+    private DeployAnswer applyNow(Deployment d) throws Refused {
+        // 1. validate the configuration
+        byte[] bytes = validate(d);
+        String mine = node.configuration().thisScada().symbol();
         // 2. validate and stage the project
         Path staged = stageProject(d);
         RedundancyStatus before = node.status();

@@ -239,7 +239,8 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
         case LinkProtocol.ACTION_TRY_TO_CONNECT -> node.tryToConnect(String.valueOf(request.partner()), timeout);
         case LinkProtocol.ACTION_VERIFY -> node.verify(String.valueOf(request.partner()), timeout);
         case LinkProtocol.ACTION_HAND_OVER -> node.handOver(timeout);
-        case LinkProtocol.ACTION_DEPLOY -> node.deploy(request.deployment());
+        case LinkProtocol.ACTION_DEPLOY -> node.deploy(request.deployment(), false);
+        case LinkProtocol.ACTION_DEPLOY_CHECK -> node.deploy(request.deployment(), true);
         default -> CompletableFuture.failedFuture(new IllegalArgumentException(
                 "unknown action \"" + LinkProtocol.peerText(String.valueOf(request.action()), 40) + "\""));
         };

@@ -512,15 +512,16 @@ public final class RedundancyNode {
     /**
      * Applies an operator's deployment, or fails with why it was refused. It takes as long as
      * validating, writing and a reload take (the reload waits at most 10 s), whatever the
-     * client's timeout: a deployment is never cut off half-way.
+     * client's timeout: a deployment is never cut off half-way. With {@code checkOnly} it only
+     * checks it, as the first step of a push to a set, and changes nothing.
      */
-    CompletionStage<LinkProtocol.DeployAnswer> deploy(LinkProtocol.Deployment deployment) {
+    CompletionStage<LinkProtocol.DeployAnswer> deploy(LinkProtocol.Deployment deployment, boolean checkOnly) {
         DeploymentReceiver receiver = deployments;
         if (receiver == null) {
             return CompletableFuture.failedFuture(new IllegalStateException(state.symbol()
                     + " takes no deployments: it was not started from a configuration file it could rewrite"));
         }
-        return receiver.apply(deployment);
+        return receiver.apply(deployment, checkOnly);
     }
 
     /** See {@link PartnerChannels#offer}: any thread, never blocks. */
