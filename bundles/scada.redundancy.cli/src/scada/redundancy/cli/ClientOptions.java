@@ -7,12 +7,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import scada.redundancy.runtime.client.MonitorClient;
+import scada.redundancy.runtime.tls.LinkIdentity;
 import scada.redundancy.runtime.tls.TrustStore;
 
 /** The options of commands that talk to a running server as a monitoring client. */
 final class ClientOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--data", paramLabel = "DIR",
             description = "A server's data directory: talk with that server's own identity (it always trusts itself).")
     Path data;
@@ -37,7 +43,17 @@ final class ClientOptions {
         Set<String> extra = new HashSet<>();
         trust.forEach(f -> extra.add(TrustStore.normalize(f)));
         extra.addAll(alsoTrusted);
-        return MonitorClient.open(dir, "scada-redundancy", extra, timeoutMs);
+        boolean created = identity != null && data == null
+                && !java.nio.file.Files.exists(identity.resolve(LinkIdentity.KEYSTORE_FILE));
+        MonitorClient client = MonitorClient.open(dir, "scada-redundancy", extra, timeoutMs);
+        if (created && command != null) {
+            // A mistyped --identity would otherwise just look like a client the servers do not know.
+            command.commandLine().getErr().println("note: there was no client identity in " + identity
+                    + "; a new one was created there, fingerprint " + client.fingerprint() + ". Servers answer it once "
+                    + "approved: scada-redundancy trust --data DIR --as monitor|operator " + client.fingerprint()
+                    + " (if you meant an existing identity, check the --identity path)");
+        }
+        return client;
     }
 
     /** ADDR:PORT, [IPv6]:PORT or ADDR (port 8000). */

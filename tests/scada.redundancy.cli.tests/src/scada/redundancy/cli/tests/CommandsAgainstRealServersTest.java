@@ -1,6 +1,7 @@
 package scada.redundancy.cli.tests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.PrintWriter;
@@ -126,8 +127,13 @@ public class CommandsAgainstRealServersTest {
         assertEquals("handed over to " + RedundancySet.symbol(backup), out.toString().strip());
         assertEquals(backup, set.awaitStable(STABLE));
 
+        java.nio.file.Path stranger = temp.newFolder().toPath().resolve("mistyped");
         assertEquals("a stranger's identity is refused: exit 1", 1,
-                run("status", at, "--identity", temp.newFolder().toString(), "--timeout", "2000"));
+                run("status", at, "--identity", stranger.toString(), "--timeout", "2000"));
         assertTrue(err.toString(), err.toString().contains("this client's fingerprint is"));
+        assertTrue("an --identity that did not exist is said to be new: " + err, err.toString().contains(
+                "note: there was no client identity in " + stranger + "; a new one was created there"));
+        assertEquals(1, run("status", at, "--identity", stranger.toString(), "--timeout", "2000"));
+        assertFalse("said once, when created: " + err, err.toString().contains("note: there was no client identity"));
     }
 }
