@@ -118,7 +118,12 @@ public final class Deployer {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof LinkAccess.ActionRefused) {
-                return new DeployResult(d.symbol(), endpoint, DeployResult.Outcome.REFUSED, cause.getMessage());
+                String why = cause.getMessage();
+                if (check && why != null && why.startsWith("unknown action")) {
+                    why = "this server's version cannot check a deployment before applying it (" + why
+                            + "): update it, or push with --partial";
+                }
+                return new DeployResult(d.symbol(), endpoint, DeployResult.Outcome.REFUSED, why);
             }
             if (cause instanceof LinkClient.ConversationFailed failed
                     && failed.result().failure() == scada.redundancy.runtime.ConnectResult.Failure.REJECTED) {
