@@ -78,8 +78,8 @@ public final class Deployer {
                 for (DeployResult r : checks) {
                     results.add(r.outcome() != DeployResult.Outcome.APPLIED ? r
                             : new DeployResult(r.symbol(), r.endpoint(), DeployResult.Outcome.NOT_APPLIED, "it would apply "
-                                    + "it, but " + why + ": nothing was pushed to any server (fix that, or push with "
-                                    + "--partial to update the others alone)"));
+                                    + "it, but " + why + ": nothing was pushed to any server (fix that and deploy again; "
+                                    + "the command line's deploy --partial updates the others alone)"));
                 }
                 results.forEach(progress::pushed);
                 return results;
