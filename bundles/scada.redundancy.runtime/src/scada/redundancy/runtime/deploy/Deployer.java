@@ -61,28 +61,10 @@ public final class Deployer {
     public static List<DeployResult> push(MonitorClient client, List<Deployment> deployments,
             Map<String, InetSocketAddress> endpoints, long waitMs, boolean partial, Progress progress) {
         if (!partial && deployments.size() > 1) {
-            List<DeployResult> checks = new ArrayList<>();
-            for (Deployment d : deployments) {
-                if (progress.canceled()) {
-                    return List.of();
-                }
-                InetSocketAddress at = endpointOf(d, endpoints);
-                progress.checking(d, at);
-                checks.add(askOne(client, d, at, waitMs, true));
-            }
-            List<DeployResult> stopped = checks.stream().filter(r -> r.outcome() != DeployResult.Outcome.APPLIED).toList();
-            if (!stopped.isEmpty()) {
-                String why = stopped.stream().map(r -> r.symbol() + " " + r.outcome().word()).collect(
-                        java.util.stream.Collectors.joining(", "));
-                List<DeployResult> results = new ArrayList<>();
-                for (DeployResult r : checks) {
-                    results.add(r.outcome() != DeployResult.Outcome.APPLIED ? r
-                            : new DeployResult(r.symbol(), r.endpoint(), DeployResult.Outcome.NOT_APPLIED, "it would apply "
-                                    + "it, but " + why + ": nothing was pushed to any server (fix that and deploy again; "
-                                    + "the command line's deploy --partial updates the others alone)"));
-                }
-                results.forEach(progress::pushed);
-                return results;
+            List<DeployResult> stopped = checkAll(client, deployments, endpoints, waitMs, progress);
+            if (stopped != null) {
+                stopped.forEach(progress::pushed);
+                return stopped;
             }
         }
         List<DeployResult> results = new ArrayList<>();
@@ -97,6 +79,34 @@ public final class Deployer {
             progress.pushed(r);
         }
         return results;
+    }
+
+    /**
+     * The first step: every server checks its deployment. Null when every one would apply it;
+     * otherwise one result per server (empty when canceled): the refusals as they came, the others
+     * not applied.
+     */
+    private static List<DeployResult> checkAll(MonitorClient client, List<Deployment> deployments,
+            Map<String, InetSocketAddress> endpoints, long waitMs, Progress progress) {
+        List<DeployResult> checks = new ArrayList<>();
+        for (Deployment d : deployments) {
+            if (progress.canceled()) {
+                return List.of();
+            }
+            InetSocketAddress at = endpointOf(d, endpoints);
+            progress.checking(d, at);
+            checks.add(askOne(client, d, at, waitMs, true));
+        }
+        String why = checks.stream().filter(r -> r.outcome() != DeployResult.Outcome.APPLIED)
+                .map(r -> r.symbol() + " " + r.outcome().word()).collect(java.util.stream.Collectors.joining(", "));
+        if (why.isEmpty()) {
+            return null;
+        }
+        return checks.stream().map(r -> r.outcome() != DeployResult.Outcome.APPLIED ? r
+                : new DeployResult(r.symbol(), r.endpoint(), DeployResult.Outcome.NOT_APPLIED, "it would apply it, but "
+                        + why + ": nothing was pushed to any server (fix that and deploy again; the command line's "
+                        + "deploy --partial updates the others alone)"))
+                .toList();
     }
 
     /** Where a server is reached: as given, else its view's address and This SCADA port. */

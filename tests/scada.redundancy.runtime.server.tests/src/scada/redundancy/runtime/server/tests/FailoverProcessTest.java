@@ -49,7 +49,12 @@ public class FailoverProcessTest {
 
     private RedundancySet start(int servers, int retryCount,
             BiFunction<Integer, RedundancyConfiguration, RedundancyConfiguration> adjust) throws Exception {
-        set = new RedundancySet(temp.newFolder().toPath(), servers, PERIOD, TIMEOUT, retryCount, adjust, List.of());
+        return start(servers, TIMEOUT, retryCount, adjust);
+    }
+
+    private RedundancySet start(int servers, int timeoutMs, int retryCount,
+            BiFunction<Integer, RedundancyConfiguration, RedundancyConfiguration> adjust) throws Exception {
+        set = new RedundancySet(temp.newFolder().toPath(), servers, PERIOD, timeoutMs, retryCount, adjust, List.of());
         return set.startAll();
     }
 
@@ -334,9 +339,7 @@ public class FailoverProcessTest {
         // more than the default 3 s), so give it 10 s. The subject is not the Timeout: 2 s, not
         // 600 ms, so that a stall of the loaded machine does not make a real failover here (CI saw
         // the backup end up primary once, with no logs left to tell why; the message now says).
-        set = new RedundancySet(temp.newFolder().toPath(), 2, PERIOD, 2_000, 3,
-                (i, c) -> c.withThisScada(c.thisScada().withStartupAllowanceMs(10_000)), List.of());
-        set.startAll();
+        start(2, 2_000, 3, (i, c) -> c.withThisScada(c.thisScada().withStartupAllowanceMs(10_000)));
         int primary = set.awaitStable(STABLE);
         int backup = 1 - primary;
         set.reconfigure(backup, c -> c.withThisScada(c.thisScada().withActivate(false)));
