@@ -36,9 +36,10 @@ import scada.redundancy.runtime.RedundancyStatus;
  * <ul>
  * <li><b>Plain insert and catch-up.</b> SCADA-A's store is filled before it starts with the
  * store's own local append, in transactions of the server writer's size: the plain local JDBC
- * batch insert rate of that database, our physical limit. Then both servers start, SCADA-B with an
- * empty store, and the benchmark waits until B says it is in sync with A; B's rate is the rows it
- * applied after its first transaction over the time from its first to its last one. Goal:
+ * batch insert rate of that database in this run, the goal's reference. Then both servers start,
+ * SCADA-B with an empty store, and the benchmark waits until B says it is in sync with A; B's rate
+ * is the rows it applied after its first transaction over the time from its first to its last one
+ * (B applies by its database's bulk path: multi-row INSERTs on H2, binary COPY on PostgreSQL). Goal:
  * catch-up at 80% or more of the plain insert rate.</li>
  * <li><b>Steady load.</b> The primary's load generator writes a given rate of tag values for a
  * given time; the lag of a row is the backup's stored time minus the primary's, over the rows the
@@ -73,6 +74,8 @@ final class DbSyncBench {
 
     /** Rows per transaction of the plain insert: what the server's own writer commits at most at once. */
     static final int FILL_BATCH = LocalWriter.DEFAULT_BATCH;
+    /** Rows per INSERT statement of an H2 backup's apply (its bulk path), for the report. */
+    static final int H2_ROWS_PER_STATEMENT = JdbcStore.H2_ROWS_PER_STATEMENT;
     /**
      * Time the servers are given to start, elect and connect before the steady window begins (the
      * load runs from the election to the window's end: it is set before the processes start). On

@@ -212,6 +212,32 @@ public class JdbcStoreTest {
         assertEquals((long) rows.size(), (long) store.highWaterMarks().get("B-1"));
     }
 
+    /**
+     * An apply of more rows than one statement takes (H2 inserts many rows a statement; PostgreSQL
+     * copies): every row lands whole and in its own place, whether it fell in a full statement or
+     * in the shorter last one, and a batch that starts below the mark skips exactly the rows held.
+     */
+    @Test
+    public void aLargeApplyKeepsEveryRowInItsPlaceAcrossStatements() throws Exception {
+        JdbcStore store = open();
+        int perStatement = JdbcStore.H2_ROWS_PER_STATEMENT;
+        List<Row> rows = new ArrayList<>();
+        for (long seq = 1; seq <= 2L * perStatement + 137; seq++) {
+            rows.add(seq % 3 == 0
+                    ? Row.log("B-1", seq, 5_000 + seq, Severity.values()[(int) (seq % Severity.values().length)],
+                            "alarm/" + seq, "text of " + seq)
+                    : Row.tag("B-1", seq, 7_000 + seq, "tag/" + seq, seq * 0.25, seq * 3));
+        }
+        assertEquals(50, store.apply(rows.subList(0, 50)));
+
+        assertEquals("the 50 held are skipped", rows.size() - 50, store.apply(rows));
+        assertEquals(rows, store.rowsAfter("B-1", 0, 10_000));
+        assertEquals((long) rows.size(), (long) store.highWaterMarks().get("B-1"));
+        for (long seq : new long[] { 1, 50, 51, perStatement + 50, perStatement + 51, rows.size() }) {
+            assertEquals("copies of #" + seq, 1, store.copiesOf("B-1", seq));
+        }
+    }
+
     @Test
     public void applyRefusesAnInvalidRowAndAppliesNothingOfItsBatch() throws Exception {
         JdbcStore store = open();
