@@ -520,11 +520,11 @@ final class BenchCommand implements Callable<Integer> {
         for (DbSyncBench.CatchUp c : catchUps) {
             table.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s%s |%n", c.database(), c.rows(),
                     rate(c.insertRowsPerSecond()), rate(c.catchUpRowsPerSecond()),
-                    c.ratio() > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * c.ratio()) : "–", seconds(c.catchUpMs()),
+                    c.ratio() > 0 ? DbSyncBench.percent(c.ratio()) : "–", seconds(c.catchUpMs()),
                     seconds(c.startToInSyncMs()), verdict(c.goalMet()), c.note().isEmpty() ? "" : " (" + c.note() + ")"));
             goals.append(String.format(Locale.ROOT, "- %s: catch-up of %,d rows at %s rows/s, %s of the plain insert's %s "
                     + "rows/s (goal >= 80%%): %s%n", c.database(), c.rowsOnBackup(), rate(c.catchUpRowsPerSecond()),
-                    String.format(Locale.ROOT, "%.0f%%", 100 * c.ratio()), rate(c.insertRowsPerSecond()), verdict(c.goalMet())));
+                    DbSyncBench.percent(c.ratio()), rate(c.insertRowsPerSecond()), verdict(c.goalMet())));
         }
         table.append("\n| database | Period/Timeout ms | offered rows/s | written rows/s | replicated rows/s | window s "
                 + "| lag p50 ms | p99 | max | missing on backup | refused | goal lag p99 < 2 x Period |\n");
