@@ -104,8 +104,8 @@ public final class Deployer {
         }
         return checks.stream().map(r -> r.outcome() != DeployResult.Outcome.APPLIED ? r
                 : new DeployResult(r.symbol(), r.endpoint(), DeployResult.Outcome.NOT_APPLIED, "it would apply it, but "
-                        + why + ": nothing was pushed to any server (fix that and deploy again; the command line's "
-                        + "deploy --partial updates the others alone)"))
+                        + why + ": nothing was pushed to any server (fix that and deploy again, or update the others "
+                        + "alone: deploy --partial, or the wizard's \"Apply on the servers that accept it\")"))
                 .toList();
     }
 

@@ -93,11 +93,12 @@ public final class ExportConfigurationWizard extends Wizard implements IExportWi
         String certificate = source.thisCertificate();
         Path out = destination.folder();
         Path identity = destination.identity();
+        boolean partial = destination.partial();
         List<DeployResult> outcome = new ArrayList<>();
         IRunnableWithProgress work = monitor -> {
             try {
                 outcome.addAll(out != null ? write(views, project, out, monitor)
-                        : push(edited, views, project, thisAddress, certificate, identity, monitor));
+                        : push(edited, views, project, thisAddress, certificate, identity, partial, monitor));
             } catch (Exception e) {
                 throw new InvocationTargetException(e);
             }
@@ -131,7 +132,7 @@ public final class ExportConfigurationWizard extends Wizard implements IExportWi
     }
 
     private static List<DeployResult> push(scada.redundancy.model.RedundancyConfiguration edited, List<ServerView> views, Path project, String thisAddress, String certificate,
-            Path identity, IProgressMonitor monitor) throws Exception {
+            Path identity, boolean partial, IProgressMonitor monitor) throws Exception {
         SubMonitor progress = SubMonitor.convert(monitor, "Pushing to the running servers", views.size() + 2);
         try (MonitorClient client = MonitorClient.open(identity, "duplex-studio", pinned(views, certificate), 3000)) {
             List<ServerView> pushed = views;
@@ -144,7 +145,7 @@ public final class ExportConfigurationWizard extends Wizard implements IExportWi
             progress.worked(1);
             List<Deployment> deployments = Deployment.of(pushed, project);
             progress.worked(1);
-            return Deployer.push(client, deployments, Map.of(), 25_000, false, new Deployer.Progress() {
+            return Deployer.push(client, deployments, Map.of(), 25_000, partial, new Deployer.Progress() {
                 @Override
                 public void checking(Deployment d, InetSocketAddress at) {
                     progress.subTask("Checking the deployment on " + d.symbol() + " at " + at.getHostString() + ":"

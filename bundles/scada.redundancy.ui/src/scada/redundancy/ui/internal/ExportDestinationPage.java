@@ -18,10 +18,13 @@ import org.eclipse.swt.widgets.Text;
  * server must have approved as operator ({@code scada-redundancy trust --as operator}).
  */
 public final class ExportDestinationPage extends WizardPage {
+    /** The check box of a push to the servers that accept it. */
+    public static final String PARTIAL_LABEL = "Apply on the servers that accept it, even if others refuse";
     private Button toFolders;
     private Button toServers;
     private Text folder;
     private Text identity;
+    private Button partial;
 
     ExportDestinationPage() {
         super("destination");
@@ -56,6 +59,13 @@ public final class ExportDestinationPage extends WizardPage {
         identity.setToolTipText("Every server must approve this identity's fingerprint as operator: "
                 + "scada-redundancy trust --data DIR --as operator FINGERPRINT");
         GridDataFactory.fillDefaults().grab(true, false).span(2, 1).applyTo(identity);
+        new Label(c, SWT.NONE);
+        partial = new Button(c, SWT.CHECK);
+        partial.setText(PARTIAL_LABEL);
+        partial.setToolTipText("Off (the default): every server first checks the deployment, and nothing is pushed "
+                + "unless all of them would apply it. On: each server that accepts it applies it, whatever the others "
+                + "say (a set with a server down); as deploy --partial on the command line.");
+        GridDataFactory.swtDefaults().span(2, 1).applyTo(partial);
         toFolders.setSelection(true);
         for (Button b : new Button[] { toFolders, toServers }) {
             b.addListener(SWT.Selection, e -> update());
@@ -69,6 +79,7 @@ public final class ExportDestinationPage extends WizardPage {
     private void update() {
         folder.setEnabled(toFolders.getSelection());
         identity.setEnabled(toServers.getSelection());
+        partial.setEnabled(toServers.getSelection());
         String error = null;
         if (toFolders.getSelection() && folder.getText().isBlank()) {
             error = "Choose the folder to write the servers' folders to.";
@@ -87,11 +98,17 @@ public final class ExportDestinationPage extends WizardPage {
         update();
     }
 
-    /** Push as the identity in {@code dir}. */
+    /** Push as the identity in {@code dir}, to every server only if all accept it. */
     public void push(Path dir) {
+        push(dir, false);
+    }
+
+    /** Push as the identity in {@code dir}; {@code partial}: to each server that accepts it. */
+    public void push(Path dir, boolean partial) {
         toServers.setSelection(true);
         toFolders.setSelection(false);
         identity.setText(dir.toString());
+        this.partial.setSelection(partial);
         update();
     }
 
@@ -102,5 +119,10 @@ public final class ExportDestinationPage extends WizardPage {
 
     Path identity() {
         return Path.of(identity.getText().strip());
+    }
+
+    /** Whether each server that accepts the push applies it, whatever the others say. */
+    boolean partial() {
+        return toServers.getSelection() && partial.getSelection();
     }
 }

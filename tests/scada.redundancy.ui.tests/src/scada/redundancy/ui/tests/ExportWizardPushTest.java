@@ -41,6 +41,7 @@ import scada.redundancy.runtime.link.LinkProtocol;
 import scada.redundancy.runtime.tls.LinkIdentity;
 import scada.redundancy.runtime.tls.TrustStore;
 import scada.redundancy.ui.internal.ExportConfigurationWizard;
+import scada.redundancy.ui.internal.ExportDestinationPage;
 import scada.redundancy.ui.internal.RuntimePreferences;
 
 /**
@@ -49,6 +50,8 @@ import scada.redundancy.ui.internal.RuntimePreferences;
  * Redundancy) is approved as operator on both servers: a timing change is applied by both without
  * a restart or a role change. Then an identity approved only as monitor pushes another change:
  * each server refuses it with the reason on the results page, and keeps its configuration and role.
+ * Approved as operator on SCADA-A alone, it is stopped by SCADA-B's refusal before SCADA-A changes;
+ * with "Apply on the servers that accept it" ticked, SCADA-A applies it and SCADA-B refuses.
  */
 public class ExportWizardPushTest {
     private static final String PUSH_LABEL = "Push to the running servers";
@@ -97,7 +100,7 @@ public class ExportWizardPushTest {
     }
 
     @Test
-    public void aTimingChangeIsPushedToBothServersThenAMonitorsPushIsRefusedByEach() throws Exception {
+    public void aTimingChangeIsPushedToBothThenRefusalsStopThePushUnlessAppliedWhereAccepted() throws Exception {
         List<RedundancyStatus> before = List.of(set.status(0), set.status(1));
         List<Long> pids = List.of(set.server(0).pid(), set.server(1).pid());
         saveTimings(250, 900);
@@ -183,7 +186,62 @@ public class ExportWizardPushTest {
             assertTrue("its file is untouched", Arrays.equals(filesBefore.get(i), Files.readAllBytes(set.config(i))));
         }
         assertSameRolesTermsAndProcesses(before, pids);
+        closeDialog();
+
+        // The same identity now an operator on SCADA-A only: SCADA-B's refusal in the first step
+        // stops the push before SCADA-A changes, and SCADA-A's row says why it was not applied
+        new TrustStore(set.server(0).data()).approve(viewerFingerprint, TrustStore.As.OPERATOR, null, "operator on A");
+        wizard = open(fingerprintA);
+        dialog.showPage(wizard.destinationPage());
+        wizard.destinationPage().push(viewer);
+        UiWait.process();
+        assertFalse(wizard.performFinish());
+        UiWait.process();
+        assertEquals("0 of 2 servers applied: see the reasons below.", wizard.resultsPage().getErrorMessage());
+        results = wizard.resultsPage().table().getTable();
+        assertEquals("not applied", results.getItem(0).getText(2));
+        assertTrue(results.getItem(0).getText(3), results.getItem(0).getText(3).contains("SCADA-B refused")
+                && results.getItem(0).getText(3).contains("Apply on the servers that accept it"));
+        assertEquals("refused", results.getItem(1).getText(2));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(List.of(250, 900), runningTimings(i));
+            assertTrue("its file is untouched", Arrays.equals(filesBefore.get(i), Files.readAllBytes(set.config(i))));
+        }
+        closeDialog();
+
+        // "Apply on the servers that accept it" ticked, as a user would: SCADA-A applies, SCADA-B refuses
+        wizard = open(fingerprintA);
+        dialog.showPage(wizard.destinationPage());
+        wizard.destinationPage().push(viewer);
+        tick(wizard, ExportDestinationPage.PARTIAL_LABEL);
+        assertFalse(wizard.performFinish());
+        UiWait.process();
+        assertEquals("1 of 2 servers applied: see the reasons below.", wizard.resultsPage().getErrorMessage());
+        results = wizard.resultsPage().table().getTable();
+        assertEquals("applied", results.getItem(0).getText(2));
+        assertEquals("refused", results.getItem(1).getText(2));
+        assertEquals("in force on SCADA-A", List.of(300, 1200), runningTimings(0));
+        assertEquals("SCADA-B keeps its own", List.of(250, 900), runningTimings(1));
+        assertTrue(Arrays.equals(filesBefore.get(1), Files.readAllBytes(set.config(1))));
+        assertSameRolesTermsAndProcesses(before, pids);
         System.out.println("export wizard, push to two running servers: " + pushMs + " ms");
+    }
+
+    /** Ticks the destination page's check box labelled {@code label} as a user would. */
+    private static void tick(ExportConfigurationWizard wizard, String label) {
+        List<Control> controls = new ArrayList<>();
+        collect((Composite) wizard.destinationPage().getControl(), controls);
+        Button box = null;
+        for (Control c : controls) {
+            if (c instanceof Button b && (b.getStyle() & SWT.CHECK) != 0 && label.equals(b.getText())) {
+                box = b;
+            }
+        }
+        assertNotNull("a check box \"" + label + "\"", box);
+        assertTrue("enabled with the push", box.isEnabled());
+        box.setSelection(true);
+        box.notifyListeners(SWT.Selection, null);
+        UiWait.process();
     }
 
     /** Saves new Period and Timeout in every partner row of the workspace's file, as the editor would. */
