@@ -1,5 +1,7 @@
 package scada.redundancy.dbsync.internal;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -23,7 +25,10 @@ import scada.redundancy.runtime.PrimaryRole;
  * log entry a second, as a driver would. Off unless {@code -Dduplex.dbsync.load=ROWS_PER_SECOND}
  * is given: the integration tests, the benchmark and the demo use it. With
  * {@code -Dduplex.dbsync.loadUntil=EPOCH_MS} it writes nothing after that moment, whoever is
- * primary then: a test can let the set settle and count every row.
+ * primary then: a test can let the set settle and count every row. With
+ * {@code -Dduplex.dbsync.loadStopFile=PATH} it writes nothing once that file exists (looked for
+ * at every tick): a test ends the load when its scenario is over instead of at a moment fixed
+ * in advance for the slowest machine.
  * <p>
  * The mandatory {@link PrimaryRole} reference is the whole role logic: SCR starts this component
  * on takeover and stops it on demotion, as it will a PLC driver.
@@ -37,6 +42,8 @@ public final class LoadGenerator {
         int dbsync_load() default 0;
 
         long dbsync_loadUntil() default Long.MAX_VALUE;
+
+        String dbsync_loadStopFile() default "";
     }
 
     @Reference
@@ -50,6 +57,8 @@ public final class LoadGenerator {
     private long sequence;
     private long ticks;
     private long until;
+    private Path stopFile;
+    private boolean stopped;
 
     @Activate
     void activate(Settings settings) {
@@ -58,6 +67,7 @@ public final class LoadGenerator {
             return;
         }
         until = settings.dbsync_loadUntil();
+        stopFile = settings.dbsync_loadStopFile().isBlank() ? null : Path.of(settings.dbsync_loadStopFile());
         int perTick = Math.max(1, rate / TICKS);
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "duplex-dbsync-load");
@@ -70,7 +80,12 @@ public final class LoadGenerator {
 
     private void tick(int rows) {
         Instant now = Instant.now();
-        if (now.toEpochMilli() >= until) {
+        if (now.toEpochMilli() >= until || stopped) {
+            return;
+        }
+        if (stopFile != null && Files.exists(stopFile)) {
+            stopped = true;
+            log(stopFile + " exists: writing no more (" + written.get() + " rows stored, " + refused.get() + " refused)");
             return;
         }
         if (++ticks % TICKS == 0) {

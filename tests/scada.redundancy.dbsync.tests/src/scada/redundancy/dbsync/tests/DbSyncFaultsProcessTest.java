@@ -54,8 +54,13 @@ public class DbSyncFaultsProcessTest {
 
     private RedundancySet set;
     private final Deque<AutoCloseable> cleanUp = new ArrayDeque<>();
-    /** When the load generators stop writing (epoch ms). */
+    /**
+     * When the load generators stop writing (epoch ms): at the latest the scenario's bound, or when
+     * {@link HistoryCensus#endLoad} ends it once the scenario is over.
+     */
     private long until;
+    /** The file whose existence stops every load generator of the set. */
+    private Path stopFile;
 
     @After
     public void close() throws Exception {
@@ -70,10 +75,12 @@ public class DbSyncFaultsProcessTest {
     private RedundancySet start(int rowsPerSecond, long writeForMs, int periodMs, int timeoutMs, List<String> databases,
             List<String> moreOptions) throws Exception {
         until = System.currentTimeMillis() + writeForMs;
+        Path dir = RedundancySet.tempDir("duplex-dbsync-faults-");
+        stopFile = dir.resolve("stop-load");
         List<String> options = new ArrayList<>(List.of("-Dduplex.dbsync.load=" + rowsPerSecond,
-                "-Dduplex.dbsync.loadUntil=" + until));
+                "-Dduplex.dbsync.loadUntil=" + until, "-Dduplex.dbsync.loadStopFile=" + stopFile));
         options.addAll(moreOptions);
-        set = RedundancySet.builder(RedundancySet.tempDir("duplex-dbsync-faults-"), 2).timing(periodMs, timeoutMs)
+        set = RedundancySet.builder(dir, 2).timing(periodMs, timeoutMs)
                 .adjust((i, c) -> c.withThisScada(c.thisScada().withEnableDbSync(true).withDatabase(databases.get(i))))
                 .javaOptions(options).build();
         return set;
@@ -406,6 +413,7 @@ public class DbSyncFaultsProcessTest {
      * and stops them gracefully (their load generators log their final counts).
      */
     private void settleAndStop() throws Exception {
+        until = HistoryCensus.endLoad(stopFile, until);
         // The writing ends at a known moment: the scenario's end, not a wait for something to happen.
         long left = until + 3_000 - System.currentTimeMillis();
         if (left > 0) {

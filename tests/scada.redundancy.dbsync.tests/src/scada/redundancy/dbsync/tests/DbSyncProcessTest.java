@@ -30,8 +30,13 @@ public class DbSyncProcessTest {
     private static final Duration SETTLE = Duration.ofSeconds(60);
 
     private RedundancySet set;
-    /** When the load generators stop writing (epoch ms). */
+    /**
+     * When the load generators stop writing (epoch ms): at the latest the scenario's bound, or when
+     * {@link HistoryCensus#endLoad} ends it once the scenario is over.
+     */
     private long until;
+    /** The file whose existence stops every load generator of the set. */
+    private Path stopFile;
 
     @After
     public void close() throws Exception {
@@ -46,10 +51,13 @@ public class DbSyncProcessTest {
 
     private RedundancySet start(int servers, long writeForMs, boolean relayed, boolean startAll) throws Exception {
         until = System.currentTimeMillis() + writeForMs;
-        RedundancySet.Builder b = RedundancySet.builder(RedundancySet.tempDir("duplex-dbsync-"), servers)
+        Path dir = RedundancySet.tempDir("duplex-dbsync-");
+        stopFile = dir.resolve("stop-load");
+        RedundancySet.Builder b = RedundancySet.builder(dir, servers)
                 .timing(200, 600)
                 .adjust((i, c) -> c.withThisScada(c.thisScada().withEnableDbSync(true).withDatabase("history")))
-                .javaOptions(List.of("-Dduplex.dbsync.load=" + ROWS_PER_SECOND, "-Dduplex.dbsync.loadUntil=" + until));
+                .javaOptions(List.of("-Dduplex.dbsync.load=" + ROWS_PER_SECOND, "-Dduplex.dbsync.loadUntil=" + until,
+                        "-Dduplex.dbsync.loadStopFile=" + stopFile));
         if (relayed) {
             b.relayed(0, 1);
         }
@@ -176,6 +184,7 @@ public class DbSyncProcessTest {
      * way, stops them, and counts both stores.
      */
     private void assertEveryRowOnBothExactlyOnce() throws Exception {
+        until = HistoryCensus.endLoad(stopFile, until);
         // The writing ends at a known moment: the scenario's end, not a wait for something to happen.
         long left = until + 3_000 - System.currentTimeMillis(); // and the status, refreshed each second, says so
         if (left > 0) {

@@ -39,6 +39,24 @@ final class HistoryCensus {
     private HistoryCensus() {
     }
 
+    /**
+     * Ends the load of a scenario that is over: the primary writes on for 2 s after the scenario's
+     * last event (rows that stream to a server that has just returned), then {@code stopFile}
+     * (each server's {@code -Dduplex.dbsync.loadStopFile}) ends every load generator within a tick
+     * (50 ms), instead of at the bound fixed in advance for the slowest machine.
+     *
+     * @param until the load's bound (epoch ms)
+     * @return when the load ended, or {@code until} when the bound comes first
+     */
+    static long endLoad(Path stopFile, long until) throws IOException, InterruptedException {
+        if (System.currentTimeMillis() + 2_000 >= until) {
+            return until;
+        }
+        Thread.sleep(2_000);
+        Files.createFile(stopFile);
+        return System.currentTimeMillis();
+    }
+
     /** Opens the store of This SCADA's Database column {@code database} in {@code data} and counts it. */
     static Store count(String database, Path data) throws StoreException {
         JdbcStore store = JdbcStore.open(StoreLocation.parse(database, data), "check");
