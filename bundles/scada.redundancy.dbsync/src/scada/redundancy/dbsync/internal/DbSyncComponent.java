@@ -100,7 +100,6 @@ public final class DbSyncComponent extends StatusContribution implements History
     private boolean synchronous;
     private Duration syncTimeout;
     private String database;
-    private boolean enabledAtStart;
     private Thread keeper;
 
     /** Set once by the keeper thread when the store is open; read by any thread. */
@@ -130,7 +129,6 @@ public final class DbSyncComponent extends StatusContribution implements History
         syncTimeout = Duration.ofMillis(Math.max(1, settings.dbsync_syncTimeoutMs()));
         LocalServer local = redundancy.configuration().thisScada();
         database = local.database().isBlank() ? DEFAULT_DATABASE : local.database().strip();
-        enabledAtStart = local.enableDbSync();
         keeper = new Thread(this::keep, "duplex-dbsync");
         keeper.setDaemon(true);
         keeper.start();
@@ -175,7 +173,8 @@ public final class DbSyncComponent extends StatusContribution implements History
         StoreLocation location = StoreLocation.parse(database, dataDir);
         JdbcStore store = JdbcStore.open(location, redundancy.configuration().thisScada().symbol());
         AtomicReference<Replicator> replicatorRef = new AtomicReference<>();
-        Replicator replicator = new Replicator(store, Replicator.Settings.defaults(enabledAtStart),
+        boolean enabled = redundancy.configuration().thisScada().enableDbSync();
+        Replicator replicator = new Replicator(store, Replicator.Settings.defaults(enabled),
                 (partner, message) -> channels.offer(partner, SyncMessage.CHANNEL, message),
                 redundancy.configuration().thisScada().symbol(), DbSyncComponent::log, s -> signal());
         replicatorRef.set(replicator);
@@ -204,7 +203,7 @@ public final class DbSyncComponent extends StatusContribution implements History
         openProblem = "";
         reportHealth("");
         log("history store " + location.description() + " open (origin " + store.origin() + ", schema "
-                + store.schemaVersion() + "); DB sync " + (enabledAtStart ? "on" : "off") + ", "
+                + store.schemaVersion() + "); DB sync " + (enabled ? "on" : "off") + ", "
                 + (synchronous ? "synchronous (a write waits up to " + syncTimeout.toMillis() + " ms for the partners)"
                         : "asynchronous"));
         RedundancyStatus status = lastStatus.get();
@@ -262,6 +261,13 @@ public final class DbSyncComponent extends StatusContribution implements History
         Running r = running;
         Snapshot.Builder b = Snapshot.builder();
         RedundancyConfiguration config = redundancy.configuration();
+        boolean wanted = config.thisScada().enableDbSync();
+        if (r != null && r.replicator().enabled() != wanted) {
+            // Enable DB Sync changed in the running configuration (an edited file, a deployment): at once.
+            r.replicator().enable(wanted);
+            log(wanted ? "Enable DB Sync switched on: the partners' marks are compared and what either side lacks flows"
+                    : "Enable DB Sync switched off: rows are stored here but no longer sent, asked for or applied");
+        }
         if (r == null) {
             b.database("error: " + openProblem + " (" + database + ")");
             b.note("history is not being stored: " + openProblem);
@@ -302,8 +308,9 @@ public final class DbSyncComponent extends StatusContribution implements History
         }
         LocalServer local = config.thisScada();
         String configured = local.database().isBlank() ? DEFAULT_DATABASE : local.database().strip();
-        if (!configured.equals(database) || local.enableDbSync() != enabledAtStart) {
-            b.note("the changed Enable DB Sync or Database takes effect when this server is restarted");
+        if (!configured.equals(database)) {
+            b.note("the changed Database (" + configured + ") takes effect when this server is restarted; until then "
+                    + "history goes to " + database);
         }
         Snapshot next = b.build();
         if (!next.equals(snapshot())) {

@@ -167,6 +167,13 @@ public final class Replicator implements AutoCloseable {
 
     private final Thread thread;
     private volatile boolean closed;
+    /**
+     * DB sync on here (This SCADA's Enable DB Sync): set by {@link #enable} from any thread, read by
+     * the replicator thread and by the channel thread that applies ROWS.
+     */
+    private volatile boolean enabled;
+    /** {@link #enable} changed {@link #enabled}: the replicator thread tells every partner at once. */
+    private volatile boolean enabledChanged;
 
     /**
      * @param store         the local store
@@ -191,7 +198,8 @@ public final class Replicator implements AutoCloseable {
             n = ThreadLocalRandom.current().nextLong();
         } while (n == 0);
         this.nonce = n;
-        this.status = new AtomicReference<>(new SyncStatus(myOrigin, mySchema, settings.enabled(), "", List.of(),
+        this.enabled = settings.enabled();
+        this.status = new AtomicReference<>(new SyncStatus(myOrigin, mySchema, enabled, "", List.of(),
                 List.of(), List.of(), 0, 0, 0, 0));
         this.thread = new Thread(this::run, "duplex-dbsync-replicator");
         this.thread.setDaemon(true);
@@ -227,6 +235,26 @@ public final class Replicator implements AutoCloseable {
     public void partners(Map<String, Boolean> connectedBySymbol) {
         configured.set(Map.copyOf(connectedBySymbol));
         signal.raise();
+    }
+
+    /**
+     * Switches DB sync on or off here while running (This SCADA's Enable DB Sync changed). Off: rows
+     * received are no longer applied, none are sent or asked for, synchronous writes wait for no
+     * partner, and the next VECTOR tells the partners so; the store and the marks stay. On again:
+     * each partner's marks are compared anew and what either side lacks flows, as after a
+     * reconnection. Idempotent.
+     */
+    public void enable(boolean on) {
+        if (enabled != on) {
+            enabled = on;
+            enabledChanged = true;
+            signal.raise();
+        }
+    }
+
+    /** Whether DB sync is on here. */
+    public boolean enabled() {
+        return enabled;
     }
 
     /** The store's writer committed local rows: send them. */
@@ -366,7 +394,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void applyRows(String partner, Inbox in, Rows r) {
-        if (!settings.enabled() || !in.compatible) {
+        if (!enabled || !in.compatible) {
             return;
         }
         if (r.origin().equals(myOrigin)) {
@@ -435,6 +463,12 @@ public final class Replicator implements AutoCloseable {
 
     private void round(boolean tick, long now) {
         followPartners();
+        if (enabledChanged) {
+            enabledChanged = false;
+            for (PartnerSync p : partners.values()) {
+                p.vectorDue = true; // the partners learn it now, not at the next tick
+            }
+        }
         Set<String> look = new java.util.HashSet<>(dirty);
         dirty.removeAll(look);
         for (String key : look) {
@@ -602,11 +636,11 @@ public final class Replicator implements AutoCloseable {
     }
 
     private boolean compatible(PartnerSync p) {
-        return settings.enabled() && p.vector != null && p.vector.enabled() && p.vector.schemaVersion() == mySchema;
+        return enabled && p.vector != null && p.vector.enabled() && p.vector.schemaVersion() == mySchema;
     }
 
     private void chooseSources(long now) {
-        if (!settings.enabled() || !readProblem.isEmpty()) {
+        if (!enabled || !readProblem.isEmpty()) {
             return;
         }
         List<PartnerSync> peers = peers();
@@ -665,10 +699,10 @@ public final class Replicator implements AutoCloseable {
                 break;
             }
             entries.add(new OriginState(o, marks.getOrDefault(o, 0L), lowestHeld.getOrDefault(o, 0L),
-                    settings.enabled() ? sources.getOrDefault(o, "") : ""));
+                    enabled ? sources.getOrDefault(o, "") : ""));
         }
         String problem = !readProblem.isEmpty() ? readProblem : applyProblem.get();
-        Vector v = new Vector(mySchema, myOrigin, settings.enabled(), nonce, p.sentBatches, p.echoNonce,
+        Vector v = new Vector(mySchema, myOrigin, enabled, nonce, p.sentBatches, p.echoNonce,
                 p.echoAccounted, problem, entries);
         if (offer(p, SyncMessageCodec.encode(v))) {
             p.vectorDue = false;
@@ -868,7 +902,7 @@ public final class Replicator implements AutoCloseable {
         for (Gap g : gaps) {
             held -= g.rows();
         }
-        SyncStatus s = new SyncStatus(myOrigin, mySchema, settings.enabled(), problem, list, gaps, waitingNotes,
+        SyncStatus s = new SyncStatus(myOrigin, mySchema, enabled, problem, list, gaps, waitingNotes,
                 syncTimeouts.get(), rowsSent, rowsApplied.get(), Math.max(0, held));
         SyncStatus before = status.getAndSet(s);
         if (!s.equals(before)) {
@@ -884,7 +918,7 @@ public final class Replicator implements AutoCloseable {
         Vector v = p.vector;
         int schema = v == null ? -1 : v.schemaVersion();
         String porigin = v == null ? "" : v.origin();
-        boolean verified = settings.enabled() && v != null && v.enabled() && schema == mySchema;
+        boolean verified = enabled && v != null && v.enabled() && schema == mySchema;
         long backlog = 0;
         long behind = 0;
         long agreed = 0;
@@ -903,7 +937,7 @@ public final class Replicator implements AutoCloseable {
         String problem = "";
         int percent = 100;
         long eta = -1;
-        if (!settings.enabled()) {
+        if (!enabled) {
             state = State.OFF_HERE;
         } else if (!p.connected) {
             state = State.NOT_CONNECTED;

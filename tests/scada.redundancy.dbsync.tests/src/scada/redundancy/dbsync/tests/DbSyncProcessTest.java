@@ -1,6 +1,7 @@
 package scada.redundancy.dbsync.tests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
@@ -122,6 +123,35 @@ public class DbSyncProcessTest {
     }
 
     /**
+     * Enable DB Sync switched on in the running configuration of a server that started with it off
+     * (an edited file, a deployment): no restart, it catches up with its partner and streams from
+     * then on; every row ends up on both, once.
+     */
+    @Test
+    public void enableDbSyncSwitchedOnWhileRunningCatchesUpWithoutARestart() throws Exception {
+        start(2, 40_000, false, false);
+        set.reconfigure(1, c -> c.withThisScada(c.thisScada().withEnableDbSync(false)));
+        set.startAll();
+        int primary = set.awaitStable(Duration.ofSeconds(30));
+        int other = 1 - primary;
+        String otherSymbol = RedundancySet.symbol(other);
+        set.server(primary).await(set.monitor(), s -> HistoryCensus.database(s, otherSymbol).equals(
+                primary == 0 ? "DB sync off on the partner" : "DB sync off here"), SETTLE, "DB sync off on SCADA-B, said");
+        // SCADA-B stays off for 3 s while the primary writes (a backlog for it to catch up: the
+        // scenario's duration, not a wait for something to happen).
+        Thread.sleep(3_000);
+        long pid = set.server(1).pid();
+        long logMark = set.server(1).logLength();
+
+        set.reconfigure(1, c -> c.withThisScada(c.thisScada().withEnableDbSync(true)));
+        awaitStreaming(other, primary);
+        assertEquals("no restart", pid, set.server(1).pid());
+        assertFalse("SCADA-B's log says it switched on", HistoryCensus.linesWith(set.server(1).log(), logMark,
+                "Enable DB Sync switched on").isEmpty());
+        assertEveryRowOnBothExactlyOnce(1);
+    }
+
+    /**
      * A server's history purged before its partner got it (as a retention would): the partner
      * records the gap once, shows it, and {@code history gaps} prints it with its range and reason.
      */
@@ -184,6 +214,11 @@ public class DbSyncProcessTest {
      * way, stops them, and counts both stores.
      */
     private void assertEveryRowOnBothExactlyOnce() throws Exception {
+        assertEveryRowOnBothExactlyOnce(2);
+    }
+
+    /** As above, with rows of at least {@code writers} origins (primaries in turn). */
+    private void assertEveryRowOnBothExactlyOnce(int writers) throws Exception {
         until = HistoryCensus.endLoad(stopFile, until);
         // The writing ends at a known moment: the scenario's end, not a wait for something to happen.
         long left = until + 3_000 - System.currentTimeMillis(); // and the status, refreshed each second, says so
@@ -203,6 +238,7 @@ public class DbSyncProcessTest {
                 HistoryCensus.count("history", data.get(0)), HistoryCensus.count("history", data.get(1)));
         long total = marks.values().stream().mapToLong(Long::longValue).sum();
         assertTrue("rows were written: " + marks, total > ROWS_PER_SECOND * 5L);
-        assertTrue("rows of at least two writers (both primaries in turn): " + marks.keySet(), marks.size() >= 2);
+        assertTrue("rows of at least " + writers + " writers (primaries in turn): " + marks.keySet(),
+                marks.size() >= writers);
     }
 }
