@@ -162,6 +162,11 @@ final class SyncTestNetwork implements AutoCloseable {
             return true;
         }
 
+        /** Messages sent and not yet taken by the receiving server. */
+        synchronized int queued() {
+            return queue.size();
+        }
+
         synchronized boolean ready() {
             return !queue.isEmpty() && System.nanoTime() - times.peekFirst()[0] >= 0;
         }
