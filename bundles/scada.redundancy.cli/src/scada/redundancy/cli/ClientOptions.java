@@ -2,6 +2,7 @@ package scada.redundancy.cli;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -44,7 +45,7 @@ final class ClientOptions {
         trust.forEach(f -> extra.add(TrustStore.normalize(f)));
         extra.addAll(alsoTrusted);
         boolean created = identity != null && data == null
-                && !java.nio.file.Files.exists(identity.resolve(LinkIdentity.KEYSTORE_FILE));
+                && !Files.exists(identity.resolve(LinkIdentity.KEYSTORE_FILE));
         MonitorClient client = MonitorClient.open(dir, "scada-redundancy", extra, timeoutMs);
         if (created && command != null) {
             // A mistyped --identity would otherwise just look like a client the servers do not know.

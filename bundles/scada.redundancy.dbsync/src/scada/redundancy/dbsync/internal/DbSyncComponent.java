@@ -164,8 +164,24 @@ public final class DbSyncComponent extends StatusContribution implements History
             }
         }
         while (!stopping) {
+            followEnableDbSync();
             publishStatus();
             await(REFRESH_MS);
+        }
+    }
+
+    /**
+     * On the keeper thread, once the store is open: Enable DB Sync changed in the running
+     * configuration (an edited file, a deployment) is applied at once; the Database waits for a
+     * restart (see {@link #publishStatus}).
+     */
+    private void followEnableDbSync() {
+        boolean wanted = redundancy.configuration().thisScada().enableDbSync();
+        Replicator replicator = running.replicator();
+        if (replicator.enabled() != wanted) {
+            replicator.enable(wanted);
+            log(wanted ? "Enable DB Sync switched on: the partners' marks are compared and what either side lacks flows"
+                    : "Enable DB Sync switched off: rows are stored here but no longer sent, asked for or applied");
         }
     }
 
@@ -261,13 +277,6 @@ public final class DbSyncComponent extends StatusContribution implements History
         Running r = running;
         Snapshot.Builder b = Snapshot.builder();
         RedundancyConfiguration config = redundancy.configuration();
-        boolean wanted = config.thisScada().enableDbSync();
-        if (r != null && r.replicator().enabled() != wanted) {
-            // Enable DB Sync changed in the running configuration (an edited file, a deployment): at once.
-            r.replicator().enable(wanted);
-            log(wanted ? "Enable DB Sync switched on: the partners' marks are compared and what either side lacks flows"
-                    : "Enable DB Sync switched off: rows are stored here but no longer sent, asked for or applied");
-        }
         if (r == null) {
             b.database("error: " + openProblem + " (" + database + ")");
             b.note("history is not being stored: " + openProblem);

@@ -244,7 +244,7 @@ public final class Replicator implements AutoCloseable {
      * each partner's marks are compared anew and what either side lacks flows, as after a
      * reconnection. Idempotent.
      */
-    public void enable(boolean on) {
+    public synchronized void enable(boolean on) {
         if (enabled != on) {
             enabled = on;
             enabledChanged = true;

@@ -98,17 +98,11 @@ public final class ExportDestinationPage extends WizardPage {
         update();
     }
 
-    /** Push as the identity in {@code dir}, to every server only if all accept it. */
+    /** Push as the identity in {@code dir}. */
     public void push(Path dir) {
-        push(dir, false);
-    }
-
-    /** Push as the identity in {@code dir}; {@code partial}: to each server that accepts it. */
-    public void push(Path dir, boolean partial) {
         toServers.setSelection(true);
         toFolders.setSelection(false);
         identity.setText(dir.toString());
-        this.partial.setSelection(partial);
         update();
     }
 

@@ -116,10 +116,12 @@ final class DeploymentReceiver implements AutoCloseable {
     private DeployAnswer checkNow(Deployment d) throws Refused {
         validate(d);
         Path staged = stageProject(d);
-        String projectNote = staged != null ? "project " + shortFingerprint(d.projectFingerprint())
-                + " would be installed" : projectNoteWithoutInstall(d);
-        if (staged != null) {
+        String projectNote;
+        if (staged == null) {
+            projectNote = projectNoteWithoutInstall(d);
+        } else {
             deleteQuietly(staged);
+            projectNote = "project " + shortFingerprint(d.projectFingerprint()) + " would be installed";
         }
         String mine = node.configuration().thisScada().symbol();
         return new DeployAnswer(mine, "configuration valid on " + mine + ": it would be applied without a restart",
