@@ -37,6 +37,8 @@ import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
  */
 public record OpcUaIdentity(KeyPair keyPair, X509Certificate certificate, String applicationUri) {
     static final String FILE = "server.p12";
+    /** The certificate alone (DER), for clients to trust. */
+    static final String CERTIFICATE_FILE = "server.der";
     private static final String ALIAS = "duplex-opcua";
     /** The key store's password: the file is protected by its permissions, as the link's key is. */
     private static final char[] PASSWORD = "duplex".toCharArray();
@@ -59,15 +61,40 @@ public record OpcUaIdentity(KeyPair keyPair, X509Certificate certificate, String
     public static OpcUaIdentity loadOrCreate(Path dir, String symbol, String bindAddress) throws IOException {
         String uri = applicationUri(symbol);
         Path file = dir.resolve(FILE);
+        OpcUaIdentity identity = null;
         if (Files.exists(file)) {
             OpcUaIdentity stored = load(file);
             List<String> ips = CertificateUtil.getSanIpAddresses(stored.certificate());
             if (stored.applicationUri().equals(uri) && ips.contains(bindAddress)) {
-                return stored;
+                identity = stored;
             }
             // A changed Symbol or address: clients would refuse the old certificate, so make one that fits.
         }
-        return create(file, symbol, uri, bindAddress);
+        if (identity == null) {
+            identity = create(file, symbol, uri, bindAddress);
+        }
+        publishCertificate(file.resolveSibling(CERTIFICATE_FILE), identity.certificate());
+        return identity;
+    }
+
+    /**
+     * Writes the clients' copy of the certificate when it is missing or differs (a crash right
+     * after the key store was written, or a new certificate), by a temporary file renamed into
+     * place: a client, or an operator copying it, never reads it half written.
+     */
+    private static void publishCertificate(Path der, X509Certificate cert) throws IOException {
+        byte[] encoded;
+        try {
+            encoded = cert.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IOException("cannot encode the OPC UA certificate: " + e.getMessage(), e);
+        }
+        if (Files.isRegularFile(der) && java.util.Arrays.equals(Files.readAllBytes(der), encoded)) {
+            return;
+        }
+        Path tmp = der.resolveSibling(CERTIFICATE_FILE + ".tmp");
+        Files.write(tmp, encoded);
+        Files.move(tmp, der, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static OpcUaIdentity load(Path file) throws IOException {
@@ -109,7 +136,6 @@ public record OpcUaIdentity(KeyPair keyPair, X509Certificate certificate, String
                 store.store(out, PASSWORD);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.write(file.resolveSibling("server.der"), cert.getEncoded());
             return new OpcUaIdentity(keyPair, cert, uri);
         } catch (IOException e) {
             throw new IOException("cannot store the OPC UA certificate in " + file + ": " + e.getMessage(), e);
